@@ -1,0 +1,71 @@
+# Rotterdam safety assistant. `make run` runs the product, `make test` the tests.
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+
+# Rasa 3.6 needs Python 3.10 exactly. Take python3.10 from PATH, else a pyenv install.
+PYTHON310 ?= $(shell for p in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python3.10; do \
+	"$$p" -c 'import sys; assert sys.version_info[:2] == (3, 10)' 2>/dev/null && { echo "$$p"; break; }; done)
+VENV   := .venv
+BIN    := $(VENV)/bin
+RASA   := $(BIN)/rasa
+MODEL  := models/veiligheid.tar.gz
+SPACY  := build/spacy_nl/meta.json
+STAMP  := $(VENV)/.installed
+# Everything the trained model is made from: a change in any of these retrains.
+MODEL_INPUTS := config.yml domain.yml $(wildcard bot/data/*.yml) $(wildcard bot/kennis/*.yml) \
+	bot/importer.py bot/responses.py bot/knowledge.py bot/vraagsoort.py $(SPACY)
+
+export TF_CPP_MIN_LOG_LEVEL ?= 2
+export PYTHONUNBUFFERED := 1
+
+.PHONY: run test install spacy train validate evaluate benchmark clean
+
+$(STAMP): pyproject.toml
+	@if [ -z "$(PYTHON310)" ]; then \
+	  echo "Python 3.10 is nodig (Rasa 3.6 werkt niet met een andere versie)."; \
+	  echo "Installeer het, bijvoorbeeld met 'apt-get install python3.10 python3.10-venv' of 'pyenv install 3.10'."; \
+	  exit 1; fi
+	test -x $(BIN)/python || $(PYTHON310) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $@
+
+install: $(STAMP)
+
+# Rebuilt when the choice changes (nl_core_news_sm installed or removed).
+spacy: $(STAMP)
+	$(BIN)/python scripts/build_spacy.py build/spacy_nl
+
+$(SPACY): $(STAMP)
+	$(BIN)/python scripts/build_spacy.py build/spacy_nl
+
+# Rasa fingerprints the spaCy model by its path only: force a retrain when it changed.
+$(MODEL): $(MODEL_INPUTS) | $(STAMP)
+	@echo "spaCy pipeline: $$(sed -n 's/.*"name":"\([^"]*\)".*/\1/p' build/spacy_nl/meta.json | head -1)"
+	$(RASA) train --fixed-model-name veiligheid --out models \
+		$(if $(filter $(SPACY),$?),--force,)
+	touch $@
+
+train: spacy $(MODEL)
+
+validate: $(STAMP)
+	$(RASA) data validate --fail-on-warnings
+
+run: spacy $(MODEL)
+	$(BIN)/python -m bot.servers --model $(MODEL)
+
+test: spacy $(MODEL) validate
+	$(BIN)/pytest
+	$(RASA) test core --model $(MODEL) --stories tests/test_stories.yml \
+		--fail-on-prediction-errors --out results/core
+
+# Held-out accuracy of this pipeline and of Rasa's default pipeline, side by side.
+evaluate: spacy $(MODEL)
+	$(BIN)/python scripts/evaluate.py
+
+# Round-trip latency through the REST channel and the server's memory.
+benchmark: spacy $(MODEL)
+	$(BIN)/python scripts/benchmark.py --model $(MODEL)
+
+clean:
+	rm -rf $(VENV) build models results logs .pytest_cache

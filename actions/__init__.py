@@ -1,0 +1,1 @@
+"""Custom actions of the Rotterdam safety assistant (run by `rasa run actions`)."""

@@ -1,0 +1,1 @@
+"""Rotterdam safety assistant: topic knowledge, answers and NLU parts used by Rasa."""

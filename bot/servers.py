@@ -1,0 +1,122 @@
+"""Starts the product's processes and waits until they answer: used by `make run` and tests.
+
+Each server is an ordinary child process; `run_all` stops them all together on Ctrl-C
+or when one of them dies, so nothing is left running in the background.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, List, Optional
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+
+@dataclass
+class Server:
+    name: str
+    command: List[str]
+    health_url: str
+    public_url: str
+    env: Dict[str, str] = field(default_factory=dict)
+    process: Optional[subprocess.Popen] = None
+
+    def start(self, log_dir: Path) -> None:
+        log_dir.mkdir(parents=True, exist_ok=True)
+        log = open(log_dir / f"{self.name}.log", "ab")
+        self.process = subprocess.Popen(
+            self.command,
+            cwd=ROOT,
+            env={**os.environ, **self.env},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # Ctrl-C in the terminal reaches us, not them
+        )
+
+    def is_up(self) -> bool:
+        try:
+            with urllib.request.urlopen(self.health_url, timeout=2) as response:
+                return response.status == 200
+        except OSError:
+            return False
+
+    def wait_until_up(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process and self.process.poll() is not None:
+                raise RuntimeError(f"{self.name} stopped with code {self.process.returncode}")
+            if self.is_up():
+                return
+            time.sleep(0.5)
+        raise TimeoutError(f"{self.name} did not answer at {self.health_url} in {timeout:.0f} s")
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+
+
+def action_server(port: int = 5055) -> Server:
+    return Server(
+        name="actions",
+        command=[str(BIN / "rasa"), "run", "actions", "--port", str(port),
+                 "--actions", "actions"],
+        health_url=f"http://127.0.0.1:{port}/health",
+        public_url=f"http://127.0.0.1:{port}/webhook",
+    )
+
+
+def rasa_server(model: Path, port: int = 5005, action_port: int = 5055,
+                endpoints: Path = ROOT / "endpoints.yml") -> Server:
+    return Server(
+        name="rasa",
+        command=[str(BIN / "rasa"), "run", "--model", str(model), "--port", str(port),
+                 "--interface", "127.0.0.1", "--enable-api",
+                 "--credentials", str(ROOT / "credentials.yml"),
+                 "--endpoints", str(endpoints)],
+        health_url=f"http://127.0.0.1:{port}/webhooks/rest/",  # answers once the model is loaded
+        public_url=f"http://127.0.0.1:{port}/webhooks/rest/webhook",
+    )
+
+
+def run_all(servers: List[Server], log_dir: Path, timeout: float = 180) -> int:
+    for server in servers:
+        server.start(log_dir)
+    try:
+        for server in servers:
+            server.wait_until_up(timeout)
+            print(f"{server.name}: {server.public_url}", flush=True)
+        print("Alles draait. Chat via POST naar de rasa-URL hierboven, of met "
+              "`.venv/bin/rasa shell`. Stoppen: Ctrl-C.", flush=True)
+        while all(s.process.poll() is None for s in servers):
+            time.sleep(1)
+        return 1
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        for server in servers:
+            server.stop()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description="Start the assistant's servers.")
+    parser.add_argument("--model", type=Path, default=ROOT / "models" / "veiligheid.tar.gz")
+    parser.add_argument("--logs", type=Path, default=ROOT / "logs")
+    args = parser.parse_args()
+    return run_all([action_server(), rasa_server(args.model)], args.logs)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
