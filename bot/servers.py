@@ -78,8 +78,19 @@ def action_server(port: int = 5055) -> Server:
     )
 
 
-def rasa_server(model: Path, port: int = 5005, action_port: int = 5055,
-                endpoints: Path = ROOT / "endpoints.yml") -> Server:
+def endpoints_file(action_port: int, directory: Path) -> Path:
+    """An endpoints.yml like the shipped one, for an action server on another port."""
+    text = (ROOT / "endpoints.yml").read_text(encoding="utf-8")
+    path = directory / f"endpoints-{action_port}.yml"
+    directory.mkdir(parents=True, exist_ok=True)
+    path.write_text(text.replace("localhost:5055", f"localhost:{action_port}"), encoding="utf-8")
+    return path
+
+
+def rasa_server(model: Path, port: int = 5005, action_port: int = 5055) -> Server:
+    endpoints = ROOT / "endpoints.yml"
+    if action_port != 5055:
+        endpoints = endpoints_file(action_port, ROOT / "build")
     return Server(
         name="rasa",
         command=[str(BIN / "rasa"), "run", "--model", str(model), "--port", str(port),

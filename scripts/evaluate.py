@@ -1,0 +1,126 @@
+"""Held-out accuracy of this project's NLU pipeline next to Rasa's default pipeline.
+
+Trains the NLU of both pipelines on bot/data, runs `rasa test nlu` on the held-out
+set tests/heldout/nlu.yml (never used for training) and prints, side by side:
+topic accuracy (overall and per topic), kind-of-question accuracy (overall and per
+kind), how many emergencies get the emergency intent, and how many out-of-scope
+messages are wrongly answered as a topic. Reports land in results/heldout/.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import subprocess
+import sys
+from collections import defaultdict
+from pathlib import Path
+from typing import Dict, List, Tuple
+
+from rasa.core.agent import Agent
+from rasa.shared.nlu.training_data.loading import load_data
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+HELDOUT = ROOT / "tests" / "heldout" / "nlu.yml"
+PIPELINES = {
+    "dit project": ROOT / "config.yml",
+    "Rasa-standaard": ROOT / "scripts" / "config_rasa_default.yml",
+}
+TOPICS = (
+    "cameratoezicht overlast_op_straat jongerenwerk woonoverlast high_impact_crimes "
+    "voetbal stadsmariniers ondermijning horeca cyberweerbaarheid polarisatie "
+    "evenementen demonstraties veiligheidsbeleving"
+).split()
+KINDS = ("uitleg", "invloed", "melden", "signaal")
+NOT_A_TOPIC = {"buiten_bereik", "nlu_fallback"}
+
+Example = Tuple[str, str, str]  # text, intent, kind (or "")
+
+
+def heldout_examples() -> List[Example]:
+    data = load_data(str(HELDOUT))
+    return [
+        (
+            m.get("text"),
+            m.get("intent"),
+            ((m.get("metadata") or {}).get("intent") or {}).get("vraagsoort", ""),
+        )
+        for m in data.intent_examples
+    ]
+
+
+def train_and_test(name: str, config: Path, out: Path) -> Path:
+    model_dir = out / "models"
+    subprocess.run(
+        [BIN / "rasa", "train", "nlu", "--config", config, "--nlu", ROOT / "bot/data/nlu.yml",
+         "--out", model_dir, "--fixed-model-name", "nlu"],
+        check=True, cwd=ROOT,
+    )
+    model = model_dir / "nlu.tar.gz"
+    subprocess.run(
+        [BIN / "rasa", "test", "nlu", "--model", model, "--nlu", HELDOUT,
+         "--out", out / "report"],
+        check=True, cwd=ROOT,
+    )
+    return model
+
+
+async def predict(model: Path, examples: List[Example]) -> List[Tuple[str, str]]:
+    agent = Agent.load(str(model))
+    predictions = []
+    for text, _, _ in examples:
+        parsed = await agent.parse_message(text)
+        kinds = [e["value"] for e in parsed.get("entities", []) if e["entity"] == "vraagsoort"]
+        predictions.append((parsed["intent"]["name"], kinds[0] if kinds else ""))
+    return predictions
+
+
+def score(examples: List[Example], predictions: List[Tuple[str, str]]) -> Dict[str, str]:
+    hits: Dict[str, List[bool]] = defaultdict(list)
+    for (text, intent, kind), (got_intent, got_kind) in zip(examples, predictions):
+        if intent in TOPICS:
+            hits["onderwerp: alle"].append(got_intent == intent)
+            hits[f"onderwerp: {intent}"].append(got_intent == intent)
+        if kind and intent not in NOT_A_TOPIC:
+            # The kind counts where the assistant answers by kind: topics and follow-ups.
+            hits["vraagsoort: alle"].append(got_kind == kind)
+            hits[f"vraagsoort: {kind}"].append(got_kind == kind)
+        if intent == "noodgeval":
+            hits["noodgeval herkend (112)"].append(got_intent == "noodgeval")
+        if intent == "buiten_bereik":
+            hits["buiten bereik nooit als onderwerp"].append(got_intent not in TOPICS)
+        hits["intent (alle berichten)"].append(got_intent == intent)
+    return {k: f"{100 * sum(v) / len(v):5.1f}% ({sum(v)}/{len(v)})" for k, v in hits.items()}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--out", type=Path, default=ROOT / "results" / "heldout")
+    args = parser.parse_args()
+
+    examples = heldout_examples()
+    scores, errors = {}, {}
+    for name, config in PIPELINES.items():
+        out = args.out / config.stem
+        model = train_and_test(name, config, out)
+        predictions = asyncio.run(predict(model, examples))
+        scores[name] = score(examples, predictions)
+        errors[name] = [
+            (text, intent, kind, got)
+            for (text, intent, kind), got in zip(examples, predictions)
+            if got[0] != intent or (kind and intent not in NOT_A_TOPIC and got[1] != kind)
+        ]
+
+    names = list(PIPELINES)
+    print(f"\nHeld-out set: {len(examples)} berichten ({HELDOUT.relative_to(ROOT)})\n")
+    print(f"{'maat':40} " + " ".join(f"{n:>22}" for n in names))
+    for key in scores[names[0]]:
+        print(f"{key:40} " + " ".join(f"{scores[n].get(key, '-'):>22}" for n in names))
+    print(f"\nFouten van '{names[0]}' (tekst | verwacht | voorspeld):")
+    for text, intent, kind, got in errors[names[0]]:
+        print(f"- {text!r} | {intent}/{kind or '-'} | {got[0]}/{got[1] or '-'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

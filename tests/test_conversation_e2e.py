@@ -1,0 +1,104 @@
+"""Whole conversations through the real Rasa server and action server, over HTTP."""
+from __future__ import annotations
+
+import pytest
+import requests
+
+from tests.conftest import LOGS, Chat
+
+pytestmark = pytest.mark.e2e
+
+
+def test_topic_question_sets_topic_and_kind(chat: Chat, kb):
+    answer = chat.text("mogen wij als wijkraad meebeslissen over camera's in onze wijk?")
+    assert "Cameratoezicht" in answer and "adviseren" in answer
+    assert chat.slots()["onderwerp"] == "cameratoezicht"
+    assert chat.slots()["vraagsoort"] == "invloed"
+
+
+def test_described_topic_is_recognised(chat: Chat, kb):
+    answer = chat.text("er is deze week twee keer ingebroken in onze straat")
+    assert kb.topic("high_impact_crimes").naam in answer
+    assert chat.slots()["onderwerp"] == "high_impact_crimes"
+
+
+def test_follow_up_keeps_the_topic(chat: Chat, kb):
+    chat.text("hoe werkt cameratoezicht eigenlijk?")
+    answer = chat.text("en mogen wij daar iets over zeggen?")
+    assert "Cameratoezicht: wat kan de wijkraad?" in answer
+    assert chat.slots()["onderwerp"] == "cameratoezicht"
+    assert chat.slots()["vraagsoort"] == "invloed"
+
+
+def test_nuisance_report_goes_to_the_veiligheidsloket(chat: Chat, kb):
+    answer = chat.text("er wordt elke avond gedeald bij het speeltuintje waar kan ik dat melden")
+    assert kb.contacts.veiligheidsloket.url in answer
+    assert chat.slots()["vraagsoort"] == "melden"
+
+
+def test_housing_nuisance_goes_to_the_meldpunt(chat: Chat, kb):
+    answer = chat.text("mijn bovenburen maken elke nacht herrie, waar meld ik dat?")
+    assert kb.contacts.meldpunt_woonoverlast.url in answer
+
+
+def test_emergency_gets_112_first(chat: Chat):
+    chat.text("hoe werkt cameratoezicht")
+    messages = chat.say("help er wordt nu ingebroken bij mijn buren")
+    assert messages[0]["text"].startswith("**Bel nu 112.**")
+
+
+def test_out_of_scope_is_honest_and_clears_the_topic(chat: Chat):
+    chat.text("wat doet een stadsmarinier")
+    answer = chat.text("wanneer wordt het grofvuil opgehaald?")
+    assert "niet mee helpen" in answer and "14 010" in answer
+    assert chat.slots()["onderwerp"] is None
+
+
+def test_influence_over_something_else_points_to_the_wijkmanager(chat: Chat):
+    answer = chat.text("mogen wij meebeslissen over de kleur van de nieuwe bankjes?")
+    assert "alleen bij de veiligheidsonderwerpen" in answer and "wijkmanager" in answer
+    assert chat.slots()["onderwerp"] is None
+
+
+def test_what_can_i_ask_offers_topic_buttons_that_work(chat: Chat, kb):
+    messages = chat.say("wat kan ik vragen?")
+    buttons = messages[0]["buttons"]
+    assert len(buttons) == 14
+    answer = "\n".join(m["text"] for m in chat.say(buttons[5]["payload"]))
+    assert kb.topic("voetbal").naam in answer
+    assert chat.slots()["onderwerp"] == "voetbal"
+
+
+def test_robot_question_is_answered_plainly(chat: Chat):
+    assert "computerprogramma" in chat.text("ben jij een robot?")
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["", "   ", "x" * 10_000, "🙂🚨🏠", "<script>alert(1)</script>",
+     "'; DROP TABLE events; --", "\u202eevil\u202c text", "\x00\x01 controle"],
+)
+def test_odd_input_always_gets_a_reply(chat: Chat, message):
+    messages = chat.say(message)
+    assert messages, f"no reply to {message[:30]!r}"
+    assert all(m.get("text") for m in messages)
+
+
+def test_malformed_request_is_refused_cleanly(servers):
+    url = servers["rasa"].public_url
+    response = requests.post(url, data="{not json", headers={"Content-Type": "application/json"},
+                             timeout=30)
+    assert 400 <= response.status_code < 500
+
+
+def test_answers_still_come_when_the_action_server_is_down(servers, kb):
+    servers["actions"].stop()
+    try:
+        chat = Chat(servers["rasa"])
+        answer = chat.text("wat doet de gemeente aan overlast op straat?")
+        assert kb.topic("overlast_op_straat").naam in answer
+        # Even where the off-topic flow calls a custom action, the reply comes first.
+        assert "niet mee helpen" in chat.text("hoe vraag ik een paspoort aan")
+    finally:
+        servers["actions"].start(LOGS)
+        servers["actions"].wait_until_up(timeout=120)

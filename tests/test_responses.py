@@ -1,0 +1,98 @@
+"""The assistant's answers are built from the knowledge file and nothing else."""
+from __future__ import annotations
+
+import yaml
+
+from bot.importer import KnowledgeImporter
+from bot.knowledge import CONTACTS_FILE, QUESTION_KINDS, TOPIC_IDS, TOPICS_FILE, load_knowledge
+from bot.responses import build_responses
+from tests.conftest import ROOT
+
+
+def variation(responses, topic_id, kind) -> str:
+    for v in responses["utter_antwoord"]:
+        conditions = {c["name"]: c["value"] for c in v.get("condition", [])}
+        if conditions == {"onderwerp": topic_id, "vraagsoort": kind}:
+            return v["text"]
+    raise AssertionError(f"no answer for {topic_id}/{kind}")
+
+
+def test_every_topic_has_an_answer_for_every_kind(kb):
+    responses = build_responses(kb)
+    for topic_id in TOPIC_IDS:
+        for kind in QUESTION_KINDS:
+            assert variation(responses, topic_id, kind)
+    # 56 conditional answers plus one for "no topic known yet".
+    assert len(responses["utter_antwoord"]) == 14 * 4 + 1
+
+
+def test_answers_are_made_of_the_knowledge(kb):
+    responses = build_responses(kb)
+    for topic in kb.topics.values():
+        explain = variation(responses, topic.id, "uitleg")
+        assert topic.uitleg in explain and topic.wie_beslist in explain
+        influence = variation(responses, topic.id, "invloed")
+        assert topic.invloed.niveau.label in influence
+        for item in topic.invloed.wel + topic.invloed.niet:
+            assert item in influence
+        assert topic.melden.tekst in variation(responses, topic.id, "melden")
+        assert topic.signalen in variation(responses, topic.id, "signaal")
+
+
+def test_a_changed_knowledge_file_changes_the_answer(tmp_path):
+    data = yaml.safe_load(TOPICS_FILE.read_text(encoding="utf-8"))
+    data["onderwerpen"][0]["wie_beslist"] = "Dit is een testzin die nergens anders staat."
+    changed = tmp_path / "onderwerpen.yml"
+    changed.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    responses = build_responses(load_knowledge(changed, CONTACTS_FILE))
+    assert "testzin die nergens anders staat" in variation(responses, "cameratoezicht", "uitleg")
+
+
+def test_influence_answers_say_what_the_wijkraad_cannot_do(kb):
+    responses = build_responses(kb)
+    assert "geen invloed" in variation(responses, "voetbal", "invloed")
+    assert "geen invloed" in variation(responses, "demonstraties", "invloed")
+    camera = variation(responses, "cameratoezicht", "invloed")
+    assert "drie jaar" in camera and "burgemeester" in camera.lower()
+
+
+def test_report_answers_send_people_to_the_right_place(kb):
+    responses = build_responses(kb)
+    street = variation(responses, "overlast_op_straat", "melden")
+    assert kb.contacts.veiligheidsloket.url in street
+    housing = variation(responses, "woonoverlast", "melden")
+    assert kb.contacts.meldpunt_woonoverlast.url in housing
+    for topic_id in TOPIC_IDS:  # danger first, in every report answer
+        assert "112" in variation(responses, topic_id, "melden")
+
+
+def test_signal_answers_name_the_wijkmanager(kb):
+    responses = build_responses(kb)
+    for topic_id in TOPIC_IDS:
+        assert "wijkmanager" in variation(responses, topic_id, "signaal")
+
+
+def test_overview_lists_the_influence_of_every_topic(kb):
+    overview = build_responses(kb)["utter_overzicht_invloed"][0]["text"]
+    for topic in kb.topics.values():
+        assert f"{topic.naam}: **{topic.invloed.niveau.label}**" in overview
+
+
+def test_what_can_i_ask_offers_every_topic_as_a_button(kb):
+    buttons = build_responses(kb)["utter_wat_kan_ik_vragen"][0]["buttons"]
+    assert [b["payload"].split("{")[0] for b in buttons] == [f"/{t}" for t in TOPIC_IDS]
+
+
+def test_emergency_answer_starts_with_112(kb):
+    assert build_responses(kb)["utter_noodgeval"][0]["text"].startswith("**Bel nu 112.**")
+
+
+def test_the_importer_adds_the_answers_to_the_domain():
+    importer = KnowledgeImporter(str(ROOT / "config.yml"), str(ROOT / "domain.yml"),
+                                 [str(ROOT / "bot" / "data")])
+    domain = importer.get_domain()
+    assert "utter_antwoord" in domain.responses
+    assert "utter_bedankt" in domain.responses  # from domain.yml itself
+    assert set(TOPIC_IDS) <= set(domain.intents)
+    onderwerp = next(s for s in domain.slots if s.name == "onderwerp")
+    assert set(onderwerp.values) >= set(TOPIC_IDS)
