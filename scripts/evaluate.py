@@ -114,7 +114,10 @@ def main() -> int:
     names = list(PIPELINES)
     print(f"\nHeld-out set: {len(examples)} berichten ({HELDOUT.relative_to(ROOT)})\n")
     print(f"{'maat':40} " + " ".join(f"{n:>22}" for n in names))
-    for key in scores[names[0]]:
+    summary = ["onderwerp: alle", "vraagsoort: alle", "noodgeval herkend (112)",
+               "buiten bereik nooit als onderwerp", "intent (alle berichten)"]
+    details = sorted(k for k in scores[names[0]] if k not in summary)
+    for key in summary + details:
         print(f"{key:40} " + " ".join(f"{scores[n].get(key, '-'):>22}" for n in names))
     print(f"\nFouten van '{names[0]}' (tekst | verwacht | voorspeld):")
     for text, intent, kind, got in errors[names[0]]:
