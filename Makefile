@@ -18,7 +18,7 @@ MODEL_INPUTS := config.yml domain.yml $(wildcard bot/data/*.yml) $(wildcard bot/
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 export PYTHONUNBUFFERED := 1
 
-.PHONY: run test install spacy train validate evaluate benchmark clean
+.PHONY: run test install spacy train validate migrate purge evaluate benchmark clean
 
 $(STAMP): pyproject.toml
 	@if [ -z "$(PYTHON310)" ]; then \
@@ -51,7 +51,15 @@ train: spacy $(MODEL)
 validate: $(STAMP)
 	$(RASA) data validate --fail-on-warnings
 
-run: spacy $(MODEL)
+# Brings the signals database (DATABASE_URL, default var/signalen.db) to the newest schema.
+migrate: $(STAMP)
+	$(BIN)/alembic upgrade head
+
+# Deletes signals and conversation events older than RETENTION_DAYS (default 365).
+purge: $(STAMP)
+	$(BIN)/python -m actions.retention
+
+run: spacy $(MODEL) migrate
 	$(BIN)/python -m bot.servers --model $(MODEL)
 
 test: spacy $(MODEL) validate
@@ -68,4 +76,4 @@ benchmark: spacy $(MODEL)
 	$(BIN)/python scripts/benchmark.py --model $(MODEL)
 
 clean:
-	rm -rf $(VENV) build models results logs .pytest_cache
+	rm -rf $(VENV) build models results logs .pytest_cache var

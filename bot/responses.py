@@ -90,15 +90,32 @@ ANSWER_BY_KIND = {
 }
 
 
+# After a report or signal answer the assistant offers to take the signal itself.
+OFFER_SIGNAL = "Wil je dit ook als signaal doorgeven aan de wijkmanager? Dat kan hier."
+OFFER_BUTTONS = [
+    {"title": "Ja, signaal doorgeven", "payload": "/signaal_doorgeven"},
+    {"title": "Nee, dank je", "payload": "/ontkennen"},
+]
+KINDS_WITH_OFFER = ("melden", "signaal")
+
+
+def topic_answer(topic: Topic, kind: str, kb: Knowledge) -> Response:
+    answer: Response = {
+        "text": ANSWER_BY_KIND[kind](topic, kb),
+        "condition": [
+            {"type": "slot", "name": "onderwerp", "value": topic.id},
+            {"type": "slot", "name": "vraagsoort", "value": kind},
+        ],
+    }
+    if kind in KINDS_WITH_OFFER:
+        answer["text"] += f"\n\n{OFFER_SIGNAL}"
+        answer["buttons"] = OFFER_BUTTONS
+    return answer
+
+
 def topic_answers(kb: Knowledge) -> List[Response]:
     variations: List[Response] = [
-        {
-            "text": ANSWER_BY_KIND[kind](topic, kb),
-            "condition": [
-                {"type": "slot", "name": "onderwerp", "value": topic.id},
-                {"type": "slot", "name": "vraagsoort", "value": kind},
-            ],
-        }
+        topic_answer(topic, kind, kb)
         for topic in kb.topics.values()
         for kind in QUESTION_KINDS
     ]
@@ -207,4 +224,8 @@ def build_responses(kb: Knowledge | None = None) -> Dict[str, List[Response]]:
         "utter_begroeting": [{"text": greeting(kb)}],
         "utter_afscheid": [{"text": goodbye(kb)}],
         "utter_ben_een_programma": [{"text": i_am_a_program(kb)}],
+        "utter_signaal_te_vaak_mislukt": [{"text": (
+            "Het lukt nu niet om je signaal op te nemen. Er is niets opgeslagen. "
+            f"Probeer het later nog eens, of neem contact op met de wijkmanager. "
+            f"{contact_line(kb.contacts.wijkmanager)}")}],
     }

@@ -68,29 +68,35 @@ class Server:
                 self.process.wait()
 
 
-def action_server(port: int = 5055) -> Server:
+def action_server(port: int = 5055, env: Optional[Dict[str, str]] = None) -> Server:
     return Server(
         name="actions",
         command=[str(BIN / "rasa"), "run", "actions", "--port", str(port),
                  "--actions", "actions"],
         health_url=f"http://127.0.0.1:{port}/health",
         public_url=f"http://127.0.0.1:{port}/webhook",
+        env=env or {},
     )
 
 
 def endpoints_file(action_port: int, directory: Path) -> Path:
-    """An endpoints.yml like the shipped one, for an action server on another port."""
+    """The shipped endpoints.yml for an action server on another port and its own
+    tracker database in `directory` (tests and benchmarks run beside `make run`)."""
     text = (ROOT / "endpoints.yml").read_text(encoding="utf-8")
+    text = text.replace("localhost:5055", f"localhost:{action_port}")
+    text = text.replace("var/tracker.db", str(directory / f"tracker-{action_port}.db"))
     path = directory / f"endpoints-{action_port}.yml"
     directory.mkdir(parents=True, exist_ok=True)
-    path.write_text(text.replace("localhost:5055", f"localhost:{action_port}"), encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
     return path
 
 
-def rasa_server(model: Path, port: int = 5005, action_port: int = 5055) -> Server:
+def rasa_server(model: Path, port: int = 5005, action_port: int = 5055,
+                work_dir: Path = ROOT / "var") -> Server:
+    work_dir.mkdir(parents=True, exist_ok=True)  # the SQLite tracker store lives here
     endpoints = ROOT / "endpoints.yml"
     if action_port != 5055:
-        endpoints = endpoints_file(action_port, ROOT / "build")
+        endpoints = endpoints_file(action_port, work_dir)
     return Server(
         name="rasa",
         command=[str(BIN / "rasa"), "run", "--model", str(model), "--port", str(port),

@@ -1,7 +1,10 @@
 """Shared fixtures: the knowledge, the trained model and the real servers over HTTP."""
 from __future__ import annotations
 
+import os
 import socket
+import subprocess
+import sys
 import uuid
 from pathlib import Path
 from typing import Dict, Iterator, List
@@ -51,13 +54,32 @@ class Chat:
         return tracker["slots"]
 
 
+def migrate(url: str) -> None:
+    subprocess.run([str(Path(sys.executable).parent / "alembic"), "upgrade", "head"],
+                   cwd=ROOT, env={**os.environ, "DATABASE_URL": url}, check=True,
+                   capture_output=True)
+
+
 @pytest.fixture(scope="session")
-def servers() -> Iterator[Dict[str, Server]]:
+def e2e_dir(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("e2e")
+
+
+@pytest.fixture(scope="session")
+def signals_url(e2e_dir) -> str:
+    url = f"sqlite:///{e2e_dir / 'signalen.db'}"
+    migrate(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def servers(e2e_dir, signals_url) -> Iterator[Dict[str, Server]]:
     if not MODEL.exists():
         pytest.fail(f"No trained model at {MODEL}: run `make test`, which trains first.")
     action_port, rasa_port = free_port(), free_port()
-    actions = action_server(action_port)
-    rasa = rasa_server(MODEL, port=rasa_port, action_port=action_port)
+    actions = action_server(action_port, env={"DATABASE_URL": signals_url,
+                                              "SIGNAL_OUTBOX": str(e2e_dir / "outbox")})
+    rasa = rasa_server(MODEL, port=rasa_port, action_port=action_port, work_dir=e2e_dir)
     started = [actions, rasa]
     try:
         for server in started:

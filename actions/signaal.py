@@ -1,0 +1,300 @@
+"""The signal form: asks one thing at a time, checks each answer, stores after a yes.
+
+Thin actions: checking answers lives in small functions here, wijk matching in
+``actions.wijken``, redaction in ``actions.redaction`` and storage in
+``actions.storage``. Database work runs in a worker thread so the action server's
+event loop never waits on it.
+"""
+from __future__ import annotations
+
+import asyncio
+import re
+from typing import Any, Dict, List, Optional, Text
+
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
+from rapidfuzz import fuzz, process
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.redaction import redact
+from actions.storage import NewSignal, SignalStore, hash_conversation, idempotency_key
+from actions.wijken import match_location
+from bot.knowledge import TOPIC_IDS, knowledge
+
+FORM_SLOTS = [
+    "signaal_onderwerp", "signaal_wijk", "signaal_beschrijving", "signaal_rol",
+    "signaal_contact_toestemming", "signaal_contact", "signaal_bevestigd",
+]
+HELPER_SLOTS = ["signaal_gebied", "signaal_mislukt", "signaal_afgebroken"]
+ROLES = ("bewoner", "ondernemer", "wijkraadslid", "anders")
+MAX_FAILURES = 3
+MIN_WORDS, MAX_DESCRIPTION = 3, 2000
+
+YES = {"ja", "jazeker", "ja hoor", "ja graag", "graag", "klopt", "prima", "goed", "oke",
+       "ok", "oké", "is goed", "dat klopt", "yes", "jawel", "zeker", "akkoord", "j"}
+NO = {"nee", "nee dank je", "nee bedankt", "neen", "no", "liever niet", "niet",
+      "klopt niet", "nope", "n", "nee hoor", "andere", "ander onderwerp"}
+
+
+def normalise(text: Optional[str]) -> str:
+    return re.sub(r"[^\w\s]", "", (text or "").lower()).strip()
+
+
+def yes_or_no(text: Optional[str]) -> Optional[bool]:
+    answer = normalise(text)
+    if answer in YES or answer.startswith("ja "):
+        return True
+    if answer in NO or answer.startswith("nee"):
+        return False
+    return None
+
+
+def match_topic(text: Optional[str], intent: Optional[str]) -> Optional[str]:
+    """A topic from a button title, a topic id, or what the NLU understood."""
+    answer = normalise(text)
+    names = {normalise(t.naam): t.id for t in knowledge().topics.values()}
+    names.update({t: t for t in TOPIC_IDS})
+    if answer in names:
+        return names[answer]
+    best = process.extractOne(answer, list(names), scorer=fuzz.WRatio, score_cutoff=88)
+    if best:
+        return names[best[0]]
+    return intent if intent in TOPIC_IDS else None
+
+
+def match_role(text: Optional[str]) -> Optional[str]:
+    answer = normalise(text)
+    for role in ROLES:
+        if role in answer:
+            return role
+    best = process.extractOne(answer, ROLES, scorer=fuzz.ratio, score_cutoff=75)
+    return best[0] if best else None
+
+
+def valid_contact(text: Optional[str]) -> Optional[str]:
+    """An e-mail address or a Dutch phone number, normalised; None when neither."""
+    answer = (text or "").strip()
+    if "@" in answer:
+        try:
+            return validate_email(answer, check_deliverability=False).normalized
+        except EmailNotValidError:
+            return None
+    try:
+        number = phonenumbers.parse(answer, "NL")
+    except phonenumbers.NumberParseException:
+        return None
+    if phonenumbers.is_valid_number(number):
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return None
+
+
+class ValidateSignaalForm(FormValidationAction):
+    def name(self) -> Text:
+        return "validate_signaal_form"
+
+    async def required_slots(self, domain_slots: List[Text], dispatcher: CollectingDispatcher,
+                             tracker: Tracker, domain: DomainDict) -> List[Text]:
+        if tracker.get_slot("signaal_afgebroken"):
+            return []  # too many failed answers: end the form, nothing is stored
+        slots = list(FORM_SLOTS)
+        if tracker.get_slot("signaal_contact_toestemming") is False:
+            slots.remove("signaal_contact")
+        return slots
+
+    def _failed(self, slot: str, message: str, dispatcher: CollectingDispatcher,
+                tracker: Tracker) -> Dict[Text, Any]:
+        failures = int(tracker.get_slot("signaal_mislukt") or 0) + 1
+        if failures >= MAX_FAILURES:
+            dispatcher.utter_message(response="utter_signaal_te_vaak_mislukt")
+            return {slot: None, "signaal_mislukt": failures, "signaal_afgebroken": True}
+        dispatcher.utter_message(text=message)
+        return {slot: None, "signaal_mislukt": failures}
+
+    @staticmethod
+    def _ok(**slots: Any) -> Dict[Text, Any]:
+        return {**slots, "signaal_mislukt": 0}
+
+    def validate_signaal_onderwerp(self, value: Any, dispatcher: CollectingDispatcher,
+                                   tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        known = tracker.get_slot("onderwerp")
+        answer = yes_or_no(value)
+        if known and answer is True:
+            return self._ok(signaal_onderwerp=known)
+        if answer is False:  # "not that topic": ask again with all topics
+            return {"signaal_onderwerp": None, "onderwerp": None}
+        topic = match_topic(value, (tracker.latest_message.get("intent") or {}).get("name"))
+        if topic:
+            return self._ok(signaal_onderwerp=topic, onderwerp=topic)
+        return self._failed("signaal_onderwerp",
+                            "Dat onderwerp ken ik niet. Kies een van de knoppen.",
+                            dispatcher, tracker)
+
+    def validate_signaal_wijk(self, value: Any, dispatcher: CollectingDispatcher,
+                              tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        location = match_location(value or "")
+        if location:
+            return self._ok(signaal_wijk=location.wijk or location.gebied,
+                            signaal_gebied=location.gebied)
+        return self._failed("signaal_wijk",
+                            "Die wijk ken ik niet in Rotterdam. Typ de naam van de wijk, "
+                            "bijvoorbeeld Carnisse, Oude Westen of Ommoord.",
+                            dispatcher, tracker)
+
+    def validate_signaal_beschrijving(self, value: Any, dispatcher: CollectingDispatcher,
+                                      tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        text = " ".join((value or "").split())
+        if len(text) > MAX_DESCRIPTION:
+            return self._failed("signaal_beschrijving",
+                                f"Je beschrijving is te lang ({len(text)} tekens). "
+                                f"Houd het korter dan {MAX_DESCRIPTION} tekens.",
+                                dispatcher, tracker)
+        if len(text.split()) < MIN_WORDS or len(text) < 10:
+            return self._failed("signaal_beschrijving",
+                                "Beschrijf het in een paar woorden: wat gebeurt er, en waar?",
+                                dispatcher, tracker)
+        cleaned = redact(text)
+        if cleaned != text:
+            dispatcher.utter_message(response="utter_signaal_persoonsgegevens_weggehaald")
+        return self._ok(signaal_beschrijving=cleaned)
+
+    def validate_signaal_rol(self, value: Any, dispatcher: CollectingDispatcher,
+                             tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        role = match_role(value)
+        if role:
+            return self._ok(signaal_rol=role)
+        return self._failed("signaal_rol", "Kies bewoner, ondernemer, wijkraadslid of anders.",
+                            dispatcher, tracker)
+
+    def validate_signaal_contact_toestemming(
+            self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+            domain: DomainDict) -> Dict[Text, Any]:
+        answer = yes_or_no(value)
+        if answer is None:
+            return self._failed("signaal_contact_toestemming", "Antwoord met ja of nee.",
+                                dispatcher, tracker)
+        return self._ok(signaal_contact_toestemming=answer)
+
+    def validate_signaal_contact(self, value: Any, dispatcher: CollectingDispatcher,
+                                 tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        if yes_or_no(value) is False:  # changed their mind: no contact details
+            return self._ok(signaal_contact_toestemming=False, signaal_contact=None)
+        contact = valid_contact(value)
+        if contact:
+            return self._ok(signaal_contact=contact)
+        return self._failed("signaal_contact",
+                            "Dat is geen geldig e-mailadres of telefoonnummer. Probeer het "
+                            "nog eens, bijvoorbeeld naam@voorbeeld.nl of 06 12345678. "
+                            "Typ 'nee' als je liever geen contact wilt.",
+                            dispatcher, tracker)
+
+    def validate_signaal_bevestigd(self, value: Any, dispatcher: CollectingDispatcher,
+                                   tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        answer = yes_or_no(value)
+        if answer is None:
+            return self._failed("signaal_bevestigd", "Antwoord met ja of nee.",
+                                dispatcher, tracker)
+        return self._ok(signaal_bevestigd=answer)
+
+
+class AskSignaalOnderwerp(Action):
+    """Confirms the topic the conversation was about, or offers all topics."""
+
+    def name(self) -> Text:
+        return "action_ask_signaal_onderwerp"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> List[EventType]:
+        known = tracker.get_slot("onderwerp")
+        if known in TOPIC_IDS:
+            name = knowledge().topic(known).naam
+            dispatcher.utter_message(
+                text=f"Gaat je signaal over: {name}?",
+                buttons=[{"title": "Ja", "payload": "ja"},
+                         {"title": "Nee, ander onderwerp", "payload": "nee"}])
+        else:
+            dispatcher.utter_message(
+                text="Waar gaat je signaal over? Kies een onderwerp.",
+                buttons=[{"title": t.naam, "payload": t.naam}
+                         for t in knowledge().topics.values()])
+        return []
+
+
+class AskSignaalBevestigd(Action):
+    """Shows a summary and asks for confirmation before anything is stored."""
+
+    def name(self) -> Text:
+        return "action_ask_signaal_bevestigd"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> List[EventType]:
+        slot = tracker.get_slot
+        topic = knowledge().topic(slot("signaal_onderwerp")).naam
+        contact = slot("signaal_contact") if slot("signaal_contact_toestemming") else "geen"
+        dispatcher.utter_message(
+            text=("Klopt dit?\n\n"
+                  f"- Onderwerp: {topic}\n- Wijk: {slot('signaal_wijk')}"
+                  f" ({slot('signaal_gebied')})\n- Wat er speelt: {slot('signaal_beschrijving')}\n"
+                  f"- Jij bent: {slot('signaal_rol')}\n- Contact: {contact}\n\n"
+                  "Zal ik het signaal doorgeven aan de wijkmanager?"),
+            buttons=[{"title": "Ja, doorgeven", "payload": "ja"},
+                     {"title": "Nee, niet doorgeven", "payload": "nee"}])
+        return []
+
+
+def submission_id(tracker: Tracker) -> str:
+    """Identifies this form submission: the time of the user's confirming message."""
+    users = [e for e in tracker.events if e.get("event") == "user"]
+    return str(users[-1].get("timestamp")) if users else "onbekend"
+
+
+def reset_form() -> List[EventType]:
+    return [SlotSet(slot, None) for slot in FORM_SLOTS + HELPER_SLOTS]
+
+
+class ActionSignaalOpslaan(Action):
+    """Stores a confirmed signal; confirms only after the commit, or says it is queued."""
+
+    def name(self) -> Text:
+        return "action_signaal_opslaan"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> List[EventType]:
+        slot = tracker.get_slot
+        if slot("signaal_afgebroken"):
+            return reset_form()  # the reason was already given
+        if not slot("signaal_bevestigd"):
+            dispatcher.utter_message(response="utter_signaal_niet_opgeslagen")
+            return reset_form()
+        consent = bool(slot("signaal_contact_toestemming"))
+        new = NewSignal(
+            onderwerp=slot("signaal_onderwerp"),
+            wijk=slot("signaal_wijk"),
+            gebied=slot("signaal_gebied"),
+            beschrijving=redact(slot("signaal_beschrijving") or ""),
+            rol=slot("signaal_rol"),
+            contact_toestemming=consent,
+            contact=slot("signaal_contact") if consent else None,
+            kanaal=tracker.get_latest_input_channel() or "chat",
+            gesprek_hash=hash_conversation(tracker.sender_id),
+            idempotentie_sleutel=idempotency_key(tracker.sender_id, submission_id(tracker)),
+        )
+        reference = await asyncio.to_thread(SignalStore().store_or_queue, new)
+        if reference:
+            dispatcher.utter_message(response="utter_signaal_opgeslagen", referentie=reference)
+        else:
+            dispatcher.utter_message(response="utter_signaal_in_wachtrij")
+        return reset_form() + [SlotSet("signaal_referentie", reference)]
+
+
+class ActionSignaalGestopt(Action):
+    """Forgets everything the stopped form collected."""
+
+    def name(self) -> Text:
+        return "action_signaal_gestopt"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> List[EventType]:
+        return reset_form()

@@ -1,0 +1,135 @@
+"""The signal form's checks, run as the action server runs them."""
+from __future__ import annotations
+
+import asyncio
+from typing import Any, Dict, Optional
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.signaal import (
+    MAX_FAILURES,
+    ValidateSignaalForm,
+    match_role,
+    match_topic,
+    valid_contact,
+    yes_or_no,
+)
+
+
+def tracker(slots: Optional[Dict[str, Any]] = None, intent: str = "") -> Tracker:
+    return Tracker.from_dict({"sender_id": "t", "slots": slots or {}, "events": [],
+                              "latest_message": {"intent": {"name": intent}, "text": ""}})
+
+
+def validate(slot: str, value: Any, slots=None, intent: str = ""):
+    dispatcher = CollectingDispatcher()
+    method = getattr(ValidateSignaalForm(), f"validate_{slot}")
+    return method(value, dispatcher, tracker(slots, intent), {}), dispatcher.messages
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("ja", True), ("Ja graag!", True), ("klopt", True), ("nee", False),
+    ("Nee, liever niet", False), ("misschien", None), ("", None), (None, None)])
+def test_yes_or_no(text, expected):
+    assert yes_or_no(text) is expected
+
+
+def test_topic_is_confirmed_from_the_conversation():
+    result, _ = validate("signaal_onderwerp", "ja", {"onderwerp": "horeca"})
+    assert result["signaal_onderwerp"] == "horeca"
+
+
+def test_topic_no_asks_again_with_all_topics():
+    result, _ = validate("signaal_onderwerp", "nee", {"onderwerp": "horeca"})
+    assert result == {"signaal_onderwerp": None, "onderwerp": None}
+
+
+@pytest.mark.parametrize("text, topic", [
+    ("Cameratoezicht", "cameratoezicht"), ("demonstraties", "demonstraties"),
+    ("cameratoezich", "cameratoezicht")])
+def test_topic_from_a_button_or_typed(text, topic):
+    assert match_topic(text, None) == topic
+
+
+def test_topic_from_what_the_nlu_understood():
+    assert match_topic("er wordt gedeald op het plein", "overlast_op_straat") == "overlast_op_straat"
+    assert match_topic("iets onduidelijks", "begroeting") is None
+
+
+@pytest.mark.parametrize("text, wijk, gebied", [
+    ("oud mathenesse", "Oud-Mathenesse", "Delfshaven"), ("Carnise", "Carnisse", "Charlois")])
+def test_wijk_is_matched_forgivingly(text, wijk, gebied):
+    result, _ = validate("signaal_wijk", text)
+    assert (result["signaal_wijk"], result["signaal_gebied"]) == (wijk, gebied)
+
+
+def test_unknown_wijk_gets_an_explanation_and_a_second_chance():
+    result, messages = validate("signaal_wijk", "Amsterdam")
+    assert result["signaal_wijk"] is None and result["signaal_mislukt"] == 1
+    assert "niet in Rotterdam" in messages[0]["text"]
+
+
+def test_repeated_failures_end_the_form_politely():
+    result, messages = validate("signaal_wijk", "xyz", {"signaal_mislukt": MAX_FAILURES - 1})
+    assert result["signaal_afgebroken"] is True
+    assert messages[0]["response"] == "utter_signaal_te_vaak_mislukt"
+    slots = asyncio.run(ValidateSignaalForm().required_slots(
+        [], CollectingDispatcher(), tracker({"signaal_afgebroken": True}), {}))
+    assert slots == []
+
+
+@pytest.mark.parametrize("text", ["", "   ", "kapot", "te kort"])
+def test_description_needs_a_few_words(text):
+    result, messages = validate("signaal_beschrijving", text)
+    assert result["signaal_beschrijving"] is None and messages
+
+
+def test_description_is_limited_to_2000_characters():
+    result, messages = validate("signaal_beschrijving", "woord " * 2000)
+    assert result["signaal_beschrijving"] is None and "te lang" in messages[0]["text"]
+
+
+def test_description_is_redacted_and_the_user_is_told():
+    result, messages = validate(
+        "signaal_beschrijving", "De man van 06-12345678 dealt elke avond bij het plein")
+    assert "06-12345678" not in result["signaal_beschrijving"]
+    assert "[telefoonnummer]" in result["signaal_beschrijving"]
+    assert messages[0]["response"] == "utter_signaal_persoonsgegevens_weggehaald"
+
+
+def test_odd_text_in_the_description_is_kept_as_text():
+    text = "<img src=x onerror=alert(1)> '; DROP TABLE signalen; -- 🙂 bij het plein"
+    result, _ = validate("signaal_beschrijving", text)
+    assert result["signaal_beschrijving"] == text
+
+
+@pytest.mark.parametrize("text, role", [
+    ("bewoner", "bewoner"), ("Ik ben wijkraadslid", "wijkraadslid"), ("ondernemr", "ondernemer"),
+    ("iets anders", "anders"), ("xyz", None)])
+def test_roles(text, role):
+    assert match_role(text) == role
+
+
+@pytest.mark.parametrize("text, contact", [
+    ("naam@voorbeeld.nl", "naam@voorbeeld.nl"), ("06 12345678", "+31612345678"),
+    ("010-1234567", "+31101234567"), ("+31 6 1234 5678", "+31612345678"),
+    ("geen idee", None), ("naam@", None), ("12345", None)])
+def test_contact_details_are_validated(text, contact):
+    assert valid_contact(text) == contact
+
+
+def test_contact_is_only_asked_after_consent():
+    form = ValidateSignaalForm()
+    asked = asyncio.run(form.required_slots([], CollectingDispatcher(),
+                                            tracker({"signaal_contact_toestemming": False}), {}))
+    assert "signaal_contact" not in asked
+    asked = asyncio.run(form.required_slots([], CollectingDispatcher(),
+                                            tracker({"signaal_contact_toestemming": True}), {}))
+    assert "signaal_contact" in asked
+
+
+def test_changing_ones_mind_about_contact_stores_none():
+    result, _ = validate("signaal_contact", "nee", {"signaal_contact_toestemming": True})
+    assert result["signaal_contact_toestemming"] is False and result["signaal_contact"] is None
