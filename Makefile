@@ -44,6 +44,7 @@ $(MODEL): $(MODEL_INPUTS) | $(STAMP)
 	@echo "spaCy pipeline: $$(sed -n 's/.*"name":"\([^"]*\)".*/\1/p' build/spacy_nl/meta.json | head -1)"
 	$(RASA) train --fixed-model-name veiligheid --out models \
 		$(if $(filter $(SPACY),$?),--force,)
+	mkdir -p var  # where `rasa shell` and `rasa run` keep conversations (endpoints.yml)
 	touch $@
 
 train: spacy $(MODEL)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import json
 import shutil
 import sys
 from pathlib import Path
@@ -46,6 +47,11 @@ def main() -> int:
     args = parser.parse_args()
 
     choice = choose_model(full_model_installed())
+    meta = args.output / "meta.json"
+    if meta.exists() and json.loads(meta.read_text()).get("name") == choice:
+        # Unchanged: leave the folder (and its timestamp) alone, so nothing retrains.
+        print(f"spaCy pipeline for Rasa: {choice} (unchanged, {args.output})")
+        return 0
     nlp = build(choice)
     if args.output.exists():
         shutil.rmtree(args.output)

@@ -31,3 +31,17 @@ def test_fallback_pipeline_gives_dutch_lemmas(tmp_path):
     nlp = spacy.load(tmp_path / "nl")
     lemmas = {t.text: t.lemma_ for t in nlp("camera's gedeald wijkraden")}
     assert lemmas == {"camera's": "camera", "gedeald": "dealen", "wijkraden": "wijkraad"}
+
+
+def test_an_unchanged_choice_leaves_the_pipeline_alone(tmp_path, monkeypatch):
+    """So that `make` does not retrain when nothing changed."""
+    import sys
+    from scripts import build_spacy
+
+    output = tmp_path / "spacy_nl"
+    monkeypatch.setattr(sys, "argv", ["build_spacy.py", str(output)])
+    monkeypatch.setattr(build_spacy, "full_model_installed", lambda: False)
+    assert build_spacy.main() == 0
+    first = (output / "meta.json").stat().st_mtime_ns
+    assert build_spacy.main() == 0
+    assert (output / "meta.json").stat().st_mtime_ns == first
