@@ -69,7 +69,7 @@ test: spacy $(MODEL) validate
 		--fail-on-prediction-errors --out results/core
 
 # Held-out accuracy of this pipeline and of Rasa's default pipeline, side by side.
-evaluate: spacy $(MODEL)
+evaluate: spacy
 	$(BIN)/python scripts/evaluate.py
 
 # Round-trip latency through the REST channel and the server's memory.
