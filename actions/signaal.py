@@ -35,6 +35,10 @@ MIN_WORDS, MAX_DESCRIPTION = 3, 2000
 
 YES = {"ja", "jazeker", "ja hoor", "ja graag", "graag", "klopt", "prima", "goed", "oke",
        "ok", "oké", "is goed", "dat klopt", "yes", "jawel", "zeker", "akkoord", "j"}
+# Typed "stop" during the form is usually the `stoppen` intent (a rule stops the form);
+# these phrases stop it too when the NLU took them for something else.
+CANCEL = {"stop", "stoppen", "laat maar", "laat maar zitten", "laat ook maar", "annuleer",
+          "annuleren", "ik wil stoppen", "hou maar op", "afbreken", "stop maar"}
 NO = {"nee", "nee dank je", "nee bedankt", "neen", "no", "liever niet", "niet",
       "klopt niet", "nope", "n", "nee hoor", "andere", "ander onderwerp"}
 
@@ -94,6 +98,14 @@ def valid_contact(text: Optional[str]) -> Optional[str]:
 class ValidateSignaalForm(FormValidationAction):
     def name(self) -> Text:
         return "validate_signaal_form"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> List[EventType]:
+        if normalise(tracker.latest_message.get("text")) in CANCEL:
+            dispatcher.utter_message(response="utter_signaal_gestopt")
+            # requested_slot None ends the form; action_signaal_opslaan then forgets it all.
+            return [SlotSet("signaal_afgebroken", True), SlotSet("requested_slot", None)]
+        return await super().run(dispatcher, tracker, domain)
 
     async def required_slots(self, domain_slots: List[Text], dispatcher: CollectingDispatcher,
                              tracker: Tracker, domain: DomainDict) -> List[Text]:

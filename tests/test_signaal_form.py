@@ -6,6 +6,7 @@ from typing import Any, Dict, Optional
 
 import pytest
 from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.signaal import (
@@ -133,3 +134,15 @@ def test_contact_is_only_asked_after_consent():
 def test_changing_ones_mind_about_contact_stores_none():
     result, _ = validate("signaal_contact", "nee", {"signaal_contact_toestemming": True})
     assert result["signaal_contact_toestemming"] is False and result["signaal_contact"] is None
+
+
+def test_cancel_words_stop_the_form_even_when_not_understood_as_stop():
+    dispatcher = CollectingDispatcher()
+    stopping = Tracker.from_dict({
+        "sender_id": "t", "slots": {"requested_slot": "signaal_rol"}, "events": [],
+        "latest_message": {"intent": {"name": "ontkennen"}, "text": "Laat maar!"},
+        "active_loop": {"name": "signaal_form"}})
+    events = asyncio.run(ValidateSignaalForm().run(dispatcher, stopping, {}))
+    assert SlotSet("signaal_afgebroken", True) in events
+    assert SlotSet("requested_slot", None) in events  # ends the form
+    assert dispatcher.messages[0]["response"] == "utter_signaal_gestopt"

@@ -73,3 +73,11 @@ def test_bad_answers_never_break_the_form(chat: Chat):
     for odd in ["", "🙂🙂", "<script>alert(1)</script>", "'; DROP TABLE signalen; --"]:
         assert chat.say(odd), f"no reply to {odd!r}"
     assert "niets opgeslagen" in chat.text("stop")
+
+
+def test_a_huge_description_is_refused_and_a_normal_one_accepted(chat: Chat):
+    for answer in ["ik wil een signaal doorgeven", "Cyberweerbaarheid", "Ommoord"]:
+        chat.text(answer)
+    assert "te lang" in chat.text("oplichting " * 1000)
+    assert "Wie ben jij" in chat.text("Veel ouderen krijgen nepberichten van de bank")
+    assert "niets opgeslagen" in chat.text("stop")
