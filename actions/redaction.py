@@ -12,6 +12,12 @@ of street names ("Visser", "De Jong", "Zwart Janstraat"), so a name detector
 would either miss most names or mangle ordinary text. A redacted description
 may therefore still contain names.
 
+Known misses (found by hand, kept honest here): streets without a usual ending
+("Weena 12"), a house letter after a space ("Dorpsweg 143 b" keeps the "b"),
+licence plates written with spaces ("12 ABC 3"), phone numbers with a digit
+missing and spaces, and e-mail addresses spelled out in words. A street number
+followed by an uncommon noun ("Coolsingel 20 politieagenten") is over-redacted.
+
 `redact` never raises, is idempotent and takes linear time: every regex starts
 at a look-behind or a boundary, and repeated parts are bounded, so no pattern
 rescans a long run of characters.
