@@ -132,6 +132,10 @@ def main() -> int:
     parser.add_argument("--model", type=Path, default=ROOT / "models" / "veiligheid.tar.gz")
     parser.add_argument("--logs", type=Path, default=ROOT / "logs")
     args = parser.parse_args()
+    # The servers run in their own sessions; on SIGTERM or SIGHUP exit through
+    # run_all's `finally`, so they are stopped too instead of left running.
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, lambda *_: sys.exit(0))
     return run_all([action_server(), rasa_server(args.model)], args.logs)
 
 
