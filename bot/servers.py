@@ -8,13 +8,15 @@ from __future__ import annotations
 import argparse
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Dict, Iterator, List, Optional
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -108,23 +110,39 @@ def rasa_server(model: Path, port: int = 5005, action_port: int = 5055,
     )
 
 
-def run_all(servers: List[Server], log_dir: Path, timeout: float = 180) -> int:
-    for server in servers:
-        server.start(log_dir)
+def free_port() -> int:
+    """A free TCP port on localhost, for servers started beside `make run`."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def running(servers: List[Server], log_dir: Path, timeout: float = 240) -> Iterator[None]:
+    """Starts the servers, waits until each answers, and always stops them all."""
     try:
         for server in servers:
+            server.start(log_dir)
+        for server in servers:
             server.wait_until_up(timeout)
-            print(f"{server.name}: {server.public_url}", flush=True)
-        print("Alles draait. Chat via POST naar de rasa-URL hierboven, of met "
-              "`.venv/bin/rasa shell`. Stoppen: Ctrl-C.", flush=True)
-        while all(s.process.poll() is None for s in servers):
-            time.sleep(1)
-        return 1
+        yield
+    finally:
+        for server in reversed(servers):
+            server.stop()
+
+
+def run_all(servers: List[Server], log_dir: Path, timeout: float = 180) -> int:
+    try:
+        with running(servers, log_dir, timeout):
+            for server in servers:
+                print(f"{server.name}: {server.public_url}", flush=True)
+            print("Alles draait. Chat via POST naar de rasa-URL hierboven, of met "
+                  "`.venv/bin/rasa shell`. Stoppen: Ctrl-C.", flush=True)
+            while all(s.process.poll() is None for s in servers):
+                time.sleep(1)
+            return 1
     except KeyboardInterrupt:
         return 0
-    finally:
-        for server in servers:
-            server.stop()
 
 
 def main() -> int:

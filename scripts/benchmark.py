@@ -8,7 +8,6 @@ Rasa server process and its children. Localhost only; bounded in count and time.
 from __future__ import annotations
 
 import argparse
-import socket
 import statistics
 import sys
 import time
@@ -20,7 +19,7 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.servers import action_server, rasa_server  # noqa: E402
+from bot.servers import action_server, free_port, rasa_server, running  # noqa: E402
 
 MESSAGES = [
     "mogen wij als wijkraad meebeslissen over camera's?",
@@ -34,12 +33,6 @@ MESSAGES = [
     "hallo",
     "waar heeft de wijkraad invloed op?",
 ]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def rss_mib(pid: int) -> float:
@@ -66,11 +59,7 @@ def main() -> int:
     action_port, rasa_port = free_port(), free_port()
     actions, rasa = action_server(action_port), rasa_server(args.model, rasa_port, action_port)
     logs = ROOT / "results" / "benchmark-logs"
-    try:
-        actions.start(logs)
-        rasa.start(logs)
-        actions.wait_until_up(240)
-        rasa.wait_until_up(240)
+    with running([actions, rasa], logs):
         for text in MESSAGES:  # warm-up, not measured
             requests.post(rasa.public_url, json={"sender": "warmup", "message": text}, timeout=60)
         timings, empty = [], 0
@@ -87,9 +76,6 @@ def main() -> int:
               f"max: {timings[-1]:.1f} ms")
         print(f"Rasa server resident memory: {rss_mib(rasa.process.pid):.0f} MiB; "
               f"action server: {rss_mib(actions.process.pid):.0f} MiB")
-    finally:
-        rasa.stop()
-        actions.stop()
     return 0
 
 

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import uuid
@@ -13,7 +12,7 @@ import pytest
 import requests
 
 from bot.knowledge import Knowledge, load_knowledge
-from bot.servers import Server, action_server, rasa_server
+from bot.servers import Server, action_server, free_port, rasa_server, running
 
 ROOT = Path(__file__).resolve().parent.parent
 MODEL = ROOT / "models" / "veiligheid.tar.gz"
@@ -23,12 +22,6 @@ LOGS = ROOT / "results" / "server-logs"
 @pytest.fixture(scope="session")
 def kb() -> Knowledge:
     return load_knowledge()
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Chat:
@@ -80,16 +73,8 @@ def servers(e2e_dir, signals_url) -> Iterator[Dict[str, Server]]:
     actions = action_server(action_port, env={"DATABASE_URL": signals_url,
                                               "SIGNAL_OUTBOX": str(e2e_dir / "outbox")})
     rasa = rasa_server(MODEL, port=rasa_port, action_port=action_port, work_dir=e2e_dir)
-    started = [actions, rasa]
-    try:
-        for server in started:
-            server.start(LOGS)
-        for server in started:
-            server.wait_until_up(timeout=240)
+    with running([actions, rasa], LOGS):
         yield {"actions": actions, "rasa": rasa}
-    finally:
-        for server in reversed(started):
-            server.stop()
 
 
 @pytest.fixture

@@ -8,11 +8,12 @@ from __future__ import annotations
 import glob
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 from contextlib import contextmanager
 from typing import Iterator, Optional
+
+from bot.servers import free_port
 
 
 def server_binaries() -> Optional[str]:
@@ -25,18 +26,12 @@ def _as_postgres(command: list) -> list:
     return command if os.geteuid() != 0 else ["runuser", "-u", "postgres", "--", *command]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 class PostgresServer:
     def __init__(self, bindir: str) -> None:
         self.bindir = bindir
         self.folder = tempfile.mkdtemp(prefix="pgtest-")
         self.data = os.path.join(self.folder, "data")
-        self.port = _free_port()
+        self.port = free_port()
         if os.geteuid() == 0:
             shutil.chown(self.folder, "postgres", "postgres")
         self.url = f"postgresql+psycopg2://postgres@127.0.0.1:{self.port}/postgres"

@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 
 from actions.storage import SignalStore, engine_for
-from bot.servers import action_server, rasa_server
-from tests.conftest import LOGS, MODEL, Chat, free_port, migrate
+from bot.servers import action_server, free_port, rasa_server, running
+from tests.conftest import LOGS, MODEL, Chat, migrate
 from tests.postgres import postgres_server
 
 pytestmark = pytest.mark.e2e
@@ -29,28 +29,22 @@ def test_signal_survives_a_database_outage(tmp_path):
                                                   "SIGNAL_OUTBOX": str(outbox)})
         rasa = rasa_server(MODEL, port=free_port(), action_port=action_port, work_dir=tmp_path)
         try:
-            for server in (actions, rasa):
-                server.start(LOGS)
-            for server in (actions, rasa):
-                server.wait_until_up(timeout=240)
+            with running([actions, rasa], LOGS):
+                first = Chat(rasa)
+                for answer in ANSWERS:
+                    first.text(answer)
+                database.stop()  # the database goes down just before "ja"
+                reply = first.text("ja")
+                assert "niet verloren" in reply and "SIG-" not in reply
+                store = SignalStore(database.url, outbox=outbox)
+                assert len(store.queued()) == 1
 
-            first = Chat(rasa)
-            for answer in ANSWERS:
-                first.text(answer)
-            database.stop()  # the database goes down just before "ja"
-            reply = first.text("ja")
-            assert "niet verloren" in reply and "SIG-" not in reply
-            store = SignalStore(database.url, outbox=outbox)
-            assert len(store.queued()) == 1
-
-            database.start()
-            second = fill_form(Chat(rasa))  # the next signal also flushes the outbox
-            assert "SIG-" in second
-            assert store.queued() == []
-            rows = store.all()
-            assert len(rows) == 2  # both stored, each exactly once
-            assert len({r.idempotentie_sleutel for r in rows}) == 2
+                database.start()
+                second = fill_form(Chat(rasa))  # the next signal also flushes the outbox
+                assert "SIG-" in second
+                assert store.queued() == []
+                rows = store.all()
+                assert len(rows) == 2  # both stored, each exactly once
+                assert len({r.idempotentie_sleutel for r in rows}) == 2
         finally:
-            rasa.stop()
-            actions.stop()
             engine_for(database.url).dispose()
