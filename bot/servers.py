@@ -93,8 +93,12 @@ def endpoints_file(action_port: int, directory: Path) -> Path:
     return path
 
 
+# The website that embeds the chat widget (`make run` serves a demo page there).
+WIDGET_ORIGIN = "http://localhost:8000"
+
+
 def rasa_server(model: Path, port: int = 5005, action_port: int = 5055,
-                work_dir: Path = ROOT / "var") -> Server:
+                work_dir: Path = ROOT / "var", cors: str = WIDGET_ORIGIN) -> Server:
     work_dir.mkdir(parents=True, exist_ok=True)  # the SQLite tracker store lives here
     endpoints = ROOT / "endpoints.yml"
     if action_port != 5055:
@@ -102,7 +106,7 @@ def rasa_server(model: Path, port: int = 5005, action_port: int = 5055,
     return Server(
         name="rasa",
         command=[str(BIN / "rasa"), "run", "--model", str(model), "--port", str(port),
-                 "--interface", "127.0.0.1", "--enable-api",
+                 "--interface", "127.0.0.1", "--enable-api", "--cors", cors,
                  "--credentials", str(ROOT / "credentials.yml"),
                  "--endpoints", str(endpoints)],
         health_url=f"http://127.0.0.1:{port}/webhooks/rest/",  # answers once the model is loaded
