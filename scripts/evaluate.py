@@ -1,7 +1,7 @@
 """Held-out accuracy of this project's NLU pipeline next to Rasa's default pipeline.
 
 Trains the NLU of both pipelines on bot/data, runs `rasa test nlu` on the held-out
-set tests/heldout/nlu.yml (never used for training) and prints, side by side:
+sets in tests/heldout/ (never used for training) and prints, per set, side by side:
 topic accuracy (overall and per topic), kind-of-question accuracy (overall and per
 kind), how many emergencies get the emergency intent, and how many out-of-scope
 messages are wrongly answered as a topic. Reports land in results/heldout/.
@@ -21,7 +21,10 @@ from rasa.shared.nlu.training_data.loading import load_data
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-HELDOUT = ROOT / "tests" / "heldout" / "nlu.yml"
+# nlu.yml was written in session 1 and its errors were looked at then; nlu_v2.yml was
+# written later by someone who saw neither the training data nor nlu.yml, and is the
+# honest figure. Neither is ever trained on.
+HELDOUT_SETS = [ROOT / "tests" / "heldout" / "nlu_v2.yml", ROOT / "tests" / "heldout" / "nlu.yml"]
 PIPELINES = {
     "dit project": ROOT / "config.yml",
     "Rasa-standaard": ROOT / "scripts" / "config_rasa_default.yml",
@@ -37,8 +40,8 @@ NOT_A_TOPIC = {"buiten_bereik", "nlu_fallback"}
 Example = Tuple[str, str, str]  # text, intent, kind (or "")
 
 
-def heldout_examples() -> List[Example]:
-    data = load_data(str(HELDOUT))
+def heldout_examples(path: Path) -> List[Example]:
+    data = load_data(str(path))
     return [
         (
             m.get("text"),
@@ -49,20 +52,22 @@ def heldout_examples() -> List[Example]:
     ]
 
 
-def train_and_test(name: str, config: Path, out: Path) -> Path:
+def train(config: Path, out: Path) -> Path:
     model_dir = out / "models"
     subprocess.run(
         [BIN / "rasa", "train", "nlu", "--config", config, "--nlu", ROOT / "bot/data/nlu.yml",
          "--out", model_dir, "--fixed-model-name", "nlu"],
         check=True, cwd=ROOT,
     )
-    model = model_dir / "nlu.tar.gz"
+    return model_dir / "nlu.tar.gz"
+
+
+def rasa_test_nlu(model: Path, heldout: Path, out: Path) -> None:
+    """Rasa's own reports (confusion matrix, intent report) next to our summary."""
     subprocess.run(
-        [BIN / "rasa", "test", "nlu", "--model", model, "--nlu", HELDOUT,
-         "--out", out / "report"],
+        [BIN / "rasa", "test", "nlu", "--model", model, "--nlu", heldout, "--out", out],
         check=True, cwd=ROOT,
     )
-    return model
 
 
 async def predict(model: Path, examples: List[Example]) -> List[Tuple[str, str]]:
@@ -96,13 +101,28 @@ def score(examples: List[Example], predictions: List[Tuple[str, str]]) -> Dict[s
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", type=Path, default=ROOT / "results" / "heldout")
+    parser.add_argument("--heldout", type=Path, nargs="+", default=HELDOUT_SETS)
+    parser.add_argument("--only-this-project", action="store_true",
+                        help="skip Rasa's default pipeline (it trains for about 15 minutes)")
+    parser.add_argument("--show-errors", action="store_true",
+                        help="print the misread messages (reading them spends the set: "
+                             "whoever tunes on them needs a new held-out set)")
     args = parser.parse_args()
+    pipelines = {n: c for n, c in PIPELINES.items()
+                 if not args.only_this_project or c == PIPELINES["dit project"]}
 
-    examples = heldout_examples()
+    models = {name: train(config, args.out / config.stem) for name, config in pipelines.items()}
+    for heldout in args.heldout:
+        for name, config in pipelines.items():
+            rasa_test_nlu(models[name], heldout, args.out / config.stem / heldout.stem)
+        report(heldout_examples(heldout), heldout, models, args.show_errors)
+    return 0
+
+
+def report(examples: List[Example], heldout: Path, models: Dict[str, Path],
+           show_errors: bool) -> None:
     scores, errors = {}, {}
-    for name, config in PIPELINES.items():
-        out = args.out / config.stem
-        model = train_and_test(name, config, out)
+    for name, model in models.items():
         predictions = asyncio.run(predict(model, examples))
         scores[name] = score(examples, predictions)
         errors[name] = [
@@ -111,18 +131,19 @@ def main() -> int:
             if got[0] != intent or (kind and intent not in NOT_A_TOPIC and got[1] != kind)
         ]
 
-    names = list(PIPELINES)
-    print(f"\nHeld-out set: {len(examples)} berichten ({HELDOUT.relative_to(ROOT)})\n")
+    names = list(models)
+    print(f"\nHeld-out set: {len(examples)} berichten ({heldout.relative_to(ROOT)})\n")
     print(f"{'maat':40} " + " ".join(f"{n:>22}" for n in names))
     summary = ["onderwerp: alle", "vraagsoort: alle", "noodgeval herkend (112)",
                "buiten bereik nooit als onderwerp", "intent (alle berichten)"]
     details = sorted(k for k in scores[names[0]] if k not in summary)
     for key in summary + details:
         print(f"{key:40} " + " ".join(f"{scores[n].get(key, '-'):>22}" for n in names))
+    if not show_errors:
+        return
     print(f"\nFouten van '{names[0]}' (tekst | verwacht | voorspeld):")
     for text, intent, kind, got in errors[names[0]]:
         print(f"- {text!r} | {intent}/{kind or '-'} | {got[0]}/{got[1] or '-'}")
-    return 0
 
 
 if __name__ == "__main__":
