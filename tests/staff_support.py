@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 import re
+import shutil
+import tempfile
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from typing import Dict, List
 
 from sqlalchemy.orm import sessionmaker
@@ -16,10 +19,17 @@ PASSWORD = "correct-paard-batterij"
 XSS = "<script>alert(1)</script> bij de speeltuin"
 
 
-def make_database(tmp_path, url: str = None) -> str:
-    url = url or f"sqlite:///{tmp_path / 'signalen.db'}"
-    migrate(url)
-    return url
+_migrated_template: List[Path] = []
+
+
+def make_database(tmp_path) -> str:
+    """A fresh SQLite database at the newest schema: migrated once, then copied per test."""
+    if not _migrated_template:
+        template = Path(tempfile.mkdtemp(prefix="staff-schema-")) / "signalen.db"
+        migrate(f"sqlite:///{template}")
+        _migrated_template.append(template)
+    shutil.copy(_migrated_template[0], tmp_path / "signalen.db")
+    return f"sqlite:///{tmp_path / 'signalen.db'}"
 
 
 def seed_signals(url: str, outbox) -> List[str]:

@@ -81,7 +81,7 @@ def test_review_a_signal_from_login_to_logout(page, site, tmp_path):
     assert axe_violations(page) == []
 
     page.get_by_label("Nieuwe status").select_option("in behandeling")
-    page.get_by_label("Notitie").fill("Wijkagent gevraagd langs te gaan.")
+    page.get_by_role("textbox", name="Notitie").fill("Wijkagent gevraagd langs te gaan.")
     page.get_by_role("button", name="Opslaan").click()
     assert page.get_by_text("De wijziging is opgeslagen.").is_visible()
     assert page.locator(".gegevens .status").inner_text() == "in behandeling"
