@@ -127,6 +127,9 @@ def start(args) -> int:
     from staff.app import create_app
 
     class RequestLog(WSGIRequestHandler):
+        server_version = "medewerkerspagina"  # no software versions in the Server header
+        sys_version = ""
+
         # Query strings (search text, filters) can hold personal data: log the path only.
         def log_request(self, code="-", size="-"):
             path = self.path.split("?", 1)[0]

@@ -175,7 +175,9 @@ def create_app(config: Optional[dict] = None) -> Flask:
             flash("Je sessie is verlopen omdat je een tijd niets deed. Log opnieuw in.", "info")
         else:
             flash(login.login_message, "info")
-        return redirect(url_for("inloggen", volgende=request.full_path.rstrip("?")))
+        # Back to the page after login; a form that was being sent is not sent again.
+        target = request.full_path.rstrip("?") if request.method == "GET" else None
+        return redirect(url_for("inloggen", volgende=target))
 
     def beheerder_only(view):
         @wraps(view)

@@ -118,3 +118,18 @@ def test_keyboard_users_can_skip_to_the_content(page, site):
     log_in(page, base)
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent") == "Naar de inhoud"
+
+
+@pytest.mark.parametrize("width,height", [(768, 1024), (1280, 800)])
+def test_pages_fit_a_tablet_and_a_laptop_screen(browser, site, width, height):  # noqa: F811
+    base, references = site
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    try:
+        log_in(page, base)
+        for path in ("/signalen", f"/signalen/{references[0]}", "/overzicht"):
+            page.goto(f"{base}{path}")
+            # Nothing sticks out sideways: wide tables scroll inside their own box.
+            assert page.evaluate("document.documentElement.scrollWidth") <= width, path
+    finally:
+        context.close()

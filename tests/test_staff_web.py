@@ -375,3 +375,28 @@ def test_overview_draws_charts_with_text_alternatives(client):
     assert "Signalen per onderwerp" in page and "Signalen per gebied" in page
     assert "Charlois: 3" in page  # in the chart's title, read by screen readers
     assert "nieuw: 4" in page
+
+
+def test_without_a_configured_key_one_is_made_once_and_kept_private(tmp_path, monkeypatch):
+    from staff import app as staff_app
+
+    monkeypatch.delenv("STAFF_SECRET_KEY", raising=False)
+    monkeypatch.setattr(staff_app, "SECRET_FILE", tmp_path / "var" / "staff-secret-key")
+    first = staff_app.secret_key()
+    assert len(first) >= 40 and staff_app.secret_key() == first
+    assert (tmp_path / "var" / "staff-secret-key").stat().st_mode & 0o077 == 0
+    monkeypatch.setenv("STAFF_SECRET_KEY", "uit-de-omgeving")
+    assert staff_app.secret_key() == "uit-de-omgeving"
+
+
+def test_an_expired_session_does_not_resend_a_form_after_login(client, site):
+    reference = site[2][1]
+    login(client, "mia")
+    token = csrf_token(client.get(f"/signalen/{reference}").text)
+    with sessions(site[1])() as session:
+        session.execute(update(StaffSession).values(laatst_gezien=now() - timedelta(hours=1)))
+        session.commit()
+    response = client.post(f"/signalen/{reference}/status", data={
+        "csrf_token": token, "status": "afgehandeld", "notitie": "klaar"})
+    assert response.status_code == 302 and response.headers["Location"] == "/inloggen"
+    assert SignalStore(site[1]).by_reference(reference).status == "nieuw"
