@@ -233,6 +233,7 @@ def create_app(config: Optional[dict] = None) -> Flask:
                 result = accounts.authenticate(database, form.gebruikersnaam.data,
                                                form.wachtwoord.data, request.remote_addr or "")
                 token = accounts.start_session(database, result.user) if result.user else None
+                accounts.purge_expired(database, idle)  # housekeeping: forgotten sessions
             if token:
                 session.clear()  # a new session: nothing from before the login survives
                 login_user(CurrentUser(token, result.user))

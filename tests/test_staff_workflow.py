@@ -2,7 +2,11 @@
 after the real migrations."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+import os
+import subprocess
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, inspect, select
@@ -14,6 +18,8 @@ from staff.queries import by_reference
 from tests.conftest import migrate
 from tests.postgres import postgres_server
 from tests.staff_support import seed_signals, sessions
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
@@ -37,10 +43,27 @@ def database(request, tmp_path):
             connection.exec_driver_sql(f"DELETE FROM {table}")
 
 
-def test_migration_creates_the_staff_tables(database):
+def alembic(url: str, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([str(Path(sys.executable).parent / "alembic"), *args], cwd=ROOT,
+                          env={**os.environ, "DATABASE_URL": url}, capture_output=True,
+                          text=True, timeout=300)
+
+
+def test_migration_creates_the_staff_tables_as_the_models_describe(database):
     tables = set(inspect(engine_for(database[0])).get_table_names())
     assert {"medewerkers", "medewerker_sessies", "inlogpogingen", "signaal_notities",
             "auditlog", "instellingen", "signalen"} <= tables
+    check = alembic(database[0], "check")  # models and migrations agree
+    assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_the_staff_migration_can_be_undone_and_redone(tmp_path):
+    url = f"sqlite:///{tmp_path / 'signalen.db'}"
+    migrate(url)
+    assert alembic(url, "downgrade", "0001").returncode == 0
+    assert "medewerkers" not in inspect(engine_for(url)).get_table_names()
+    assert alembic(url, "upgrade", "head").returncode == 0
+    assert "medewerkers" in inspect(engine_for(url)).get_table_names()
 
 
 ALL_PAIRS = [(a, b) for a in workflow.STATUSES for b in workflow.STATUSES if a != b]
