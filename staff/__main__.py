@@ -80,8 +80,8 @@ def _filter(args):
     from staff.queries import SignalFilter
 
     signal_filter = SignalFilter.parse({name: getattr(args, name) for name in
-                                        ("onderwerp", "gebied", "status", "rol", "van", "tot",
-                                         "zoek")})
+                                        ("onderwerp", "gebied", "wijk", "status", "rol", "van",
+                                         "tot", "zoek")})
     if signal_filter.errors:
         for error in signal_filter.errors:
             print(error, file=sys.stderr)
@@ -174,6 +174,7 @@ def parser() -> argparse.ArgumentParser:
         command = commands.add_parser(name, help=help_text)
         command.add_argument("--onderwerp", help="onderwerp-id, bijvoorbeeld woonoverlast")
         command.add_argument("--gebied")
+        command.add_argument("--wijk")
         command.add_argument("--status", help="een status, of 'open'")
         command.add_argument("--rol", help="rol van de melder")
         command.add_argument("--van", help="vanaf datum, jjjj-mm-dd")

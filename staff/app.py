@@ -281,6 +281,7 @@ def create_app(config: Optional[dict] = None) -> Flask:
             "signalen.html", filter=signal_filter, rows=rows, total=total, page=page,
             pages=pages, query=lambda **extra: urlencode({**params, **extra}),
             topics=queries.topic_names(), gebieden=queries.gebieden(),
+            wijken=queries.wijken_per_gebied(),
             roles=queries.REPORTER_ROLES), 400 if signal_filter.errors else 200
 
     @app.get("/signalen/export.csv")

@@ -37,6 +37,13 @@ def gebieden() -> Tuple[str, ...]:
     return tuple(all_gebieden())
 
 
+@lru_cache(maxsize=1)
+def wijken_per_gebied() -> Dict[str, Tuple[str, ...]]:
+    from actions.wijken import all_wijken
+
+    return {gebied: tuple(all_wijken(gebied)) for gebied in gebieden()}
+
+
 def topic_name(topic_id: str) -> str:
     return topic_names().get(topic_id, topic_id)
 
@@ -45,6 +52,7 @@ def topic_name(topic_id: str) -> str:
 class SignalFilter:
     onderwerp: str = ""
     gebied: str = ""
+    wijk: str = ""
     status: str = ""
     rol: str = ""
     van: Optional[date] = None
@@ -57,14 +65,17 @@ class SignalFilter:
         """Reads the filter from form or command-line values; unknown values become errors."""
         result = cls()
         get = lambda name: (values.get(name) or "").strip()  # noqa: E731
-        choices = {"onderwerp": tuple(topic_names()), "gebied": gebieden(),
+        # A signal's wijk is the gebied's name when only the gebied was known.
+        all_wijken = gebieden() + tuple(w for ws in wijken_per_gebied().values() for w in ws)
+        choices = {"onderwerp": tuple(topic_names()), "gebied": gebieden(), "wijk": all_wijken,
                    "status": STATUSES + ("open",), "rol": REPORTER_ROLES}
-        labels = {"onderwerp": "onderwerp", "gebied": "gebied", "status": "status",
-                  "rol": "rol"}
+        unknown = {"onderwerp": "Onbekend onderwerp", "gebied": "Onbekend gebied",
+                   "wijk": "Onbekende wijk",
+                   "status": "Onbekende status", "rol": "Onbekende rol"}
         for name, allowed in choices.items():
             value = get(name)
             if value and value not in allowed:
-                result.errors.append(f"Onbekend {labels[name]}: kies er een uit de lijst.")
+                result.errors.append(f"{unknown[name]}: kies er een uit de lijst.")
             elif value:
                 setattr(result, name, value)
         for name, label in (("van", "Vanaf"), ("tot", "Tot en met")):
@@ -97,6 +108,8 @@ class SignalFilter:
             query = query.where(Signal.onderwerp == self.onderwerp)
         if self.gebied:
             query = query.where(Signal.gebied == self.gebied)
+        if self.wijk:
+            query = query.where(Signal.wijk == self.wijk)
         if self.status == "open":
             query = query.where(Signal.status.in_(OPEN_STATUSES))
         elif self.status:

@@ -62,6 +62,8 @@ def test_list_filters_like_the_page(url):
     lines = result.stdout.strip().splitlines()
     assert len(lines) == 2 and all("Charlois" in line for line in lines)
     assert "2 van 2 signalen." in result.stderr
+    spangen = staff(url, "lijst", "--wijk", "Spangen")
+    assert len(spangen.stdout.strip().splitlines()) == 1
     wrong = staff(url, "lijst", "--van", "vorige week")
     assert wrong.returncode == 2 and "jjjj-mm-dd" in wrong.stderr
 
