@@ -18,7 +18,7 @@ MODEL_INPUTS := config.yml domain.yml $(wildcard bot/data/*.yml) $(wildcard bot/
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 export PYTHONUNBUFFERED := 1
 
-.PHONY: run test install spacy train validate migrate purge evaluate benchmark clean
+.PHONY: run test install spacy train validate migrate purge staff-user evaluate benchmark clean
 
 $(STAMP): pyproject.toml
 	@if [ -z "$(PYTHON310)" ]; then \
@@ -56,9 +56,15 @@ validate: $(STAMP)
 migrate: $(STAMP)
 	$(BIN)/alembic upgrade head
 
-# Deletes signals and conversation events older than RETENTION_DAYS (default 365).
+# Deletes signals and conversation events older than the retention period that a
+# beheerder set in the staff page (else RETENTION_DAYS, default 365).
 purge: $(STAMP)
 	$(BIN)/python -m actions.retention
+
+# An account for the staff page; asks for the password. make staff-user NAAM=anna ROL=beheerder
+staff-user: migrate
+	@test -n "$(NAAM)" || { echo "Geef een naam: make staff-user NAAM=anna ROL=beheerder"; exit 2; }
+	$(BIN)/python -m staff gebruiker-aanmaken --gebruikersnaam "$(NAAM)" --rol "$(or $(ROL),medewerker)"
 
 run: spacy $(MODEL) migrate
 	$(BIN)/python -m bot.servers --model $(MODEL)

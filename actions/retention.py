@@ -1,6 +1,7 @@
 """Retention (AVG): deletes signals and conversation events older than the set period.
 
-    python -m actions.retention            # uses RETENTION_DAYS (default 365)
+    python -m actions.retention            # the period set in the staff page, else
+                                           # RETENTION_DAYS (default 365)
     python -m actions.retention --days 90
 
 Signals come from DATABASE_URL; conversation events from the Rasa SQL tracker store
@@ -16,8 +17,11 @@ from datetime import datetime, timedelta, timezone
 from typing import Optional
 
 from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from actions.storage import ROOT, SignalStore
+# Also loads the staff tables, so a deleted signal takes its status notes along.
+from staff.models import retention_days
 
 DEFAULT_TRACKER_URL = f"sqlite:///{ROOT / 'var' / 'tracker.db'}"
 
@@ -37,13 +41,26 @@ def purge_conversations(url: str, days: int, now: Optional[datetime] = None) -> 
         engine.dispose()
 
 
+def configured_days(store: SignalStore) -> int:
+    """The staff page's setting, else RETENTION_DAYS, else 365."""
+    try:
+        with store.sessions() as session:
+            days = retention_days(session)
+    except (OperationalError, ProgrammingError):  # schema older than the staff tables
+        days = None
+    return days or int(os.environ.get("RETENTION_DAYS", 365))
+
+
 def main(argv: Optional[list] = None) -> int:
     parser = argparse.ArgumentParser(description="Delete data older than the retention period.")
-    parser.add_argument("--days", type=int, default=int(os.environ.get("RETENTION_DAYS", 365)))
+    parser.add_argument("--days", type=int)
     args = parser.parse_args(argv)
+    store = SignalStore()
+    if args.days is None:
+        args.days = configured_days(store)
     if args.days < 1:
         parser.error("--days must be at least 1")
-    signals = SignalStore().delete_older_than(args.days)
+    signals = store.delete_older_than(args.days)
     events = purge_conversations(os.environ.get("TRACKER_DATABASE_URL", DEFAULT_TRACKER_URL),
                                  args.days)
     print(f"retention {args.days} days: {signals} signals and {events} conversation events deleted")

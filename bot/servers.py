@@ -114,6 +114,17 @@ def rasa_server(model: Path, port: int = 5005, action_port: int = 5055,
     )
 
 
+def staff_server(port: int = 8001, env: Optional[Dict[str, str]] = None) -> Server:
+    """The staff page (python -m staff start), on the signals database."""
+    return Server(
+        name="staff",
+        command=[str(BIN / "python"), "-m", "staff", "start", "--port", str(port)],
+        health_url=f"http://127.0.0.1:{port}/gezond",
+        public_url=f"http://localhost:{port}/",
+        env=env or {},
+    )
+
+
 def free_port() -> int:
     """A free TCP port on localhost, for servers started beside `make run`."""
     with socket.socket() as s:
@@ -158,7 +169,7 @@ def main() -> int:
     # run_all's `finally`, so they are stopped too instead of left running.
     for signum in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, lambda *_: sys.exit(0))
-    return run_all([action_server(), rasa_server(args.model)], args.logs)
+    return run_all([action_server(), rasa_server(args.model), staff_server()], args.logs)
 
 
 if __name__ == "__main__":
