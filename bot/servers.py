@@ -114,6 +114,17 @@ def rasa_server(model: Path, port: int = 5005, action_port: int = 5055,
     )
 
 
+def widget_server(port: int = 8000, rasa_url: str = "http://localhost:5005") -> Server:
+    """The demo website with the chat widget (bot/website.py); it sends chats to rasa_url."""
+    return Server(
+        name="widget",
+        command=[str(BIN / "python"), "-m", "bot.website", "--port", str(port),
+                 "--rasa-url", rasa_url],
+        health_url=f"http://127.0.0.1:{port}/health",
+        public_url=f"http://localhost:{port}/",
+    )
+
+
 def free_port() -> int:
     """A free TCP port on localhost, for servers started beside `make run`."""
     with socket.socket() as s:
@@ -158,7 +169,7 @@ def main() -> int:
     # run_all's `finally`, so they are stopped too instead of left running.
     for signum in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, lambda *_: sys.exit(0))
-    return run_all([action_server(), rasa_server(args.model)], args.logs)
+    return run_all([action_server(), rasa_server(args.model), widget_server()], args.logs)
 
 
 if __name__ == "__main__":
