@@ -25,7 +25,7 @@
     server: option("server", "http://localhost:5005").replace(/\/+$/, ""),
     title: option("title", "Veiligheidsassistent"),
     privacyUrl: option("privacy-url", "/privacy"),
-    launcherLabel: option("launcher-label", "Vraag over veiligheid? Chat met ons"),
+    launcherLabel: option("launcher-label", "Chat over veiligheid"),
     color: option("color", ""),
     colorText: option("color-text", ""),
     maxLength: parseInt(option("max-length", "300"), 10),
@@ -115,13 +115,13 @@
   }
 
   // [label](url), a bare https URL or **bold**; anything else stays plain text.
-  var INLINE = /\[([^\]\n]+)\]\(([^)\s]+)\)|(https:\/\/[^\s<>"]+)|\*\*([^*\n]+)\*\*/g;
+  var INLINE = /\[([^\]\n]+)\]\(([^)\s]+)\)|(https:\/\/[^\s<>"]+)|\*\*([^*\n]+)\*\*/.source;
 
   function inline(text, parent) {
+    var pattern = new RegExp(INLINE, "g"); // one per call: bold text is parsed recursively
     var last = 0;
     var match;
-    INLINE.lastIndex = 0;
-    while ((match = INLINE.exec(text)) !== null) {
+    while ((match = pattern.exec(text)) !== null) {
       parent.appendChild(document.createTextNode(text.slice(last, match.index)));
       if (match[1] !== undefined) {
         parent.appendChild(SAFE_LINK.test(match[2]) ? link(match[2], match[1]) : document.createTextNode(match[1]));
@@ -133,7 +133,7 @@
       } else {
         inline(match[4], parent.appendChild(el("strong")));
       }
-      last = INLINE.lastIndex;
+      last = pattern.lastIndex;
     }
     parent.appendChild(document.createTextNode(text.slice(last)));
     return parent;
