@@ -342,6 +342,10 @@ def test_empty_answer_when_the_action_server_is_down_shows_the_error(page: Page,
     page.locator("#rchat-input").fill("ik wil een signaal doorgeven")
     page.locator("#rchat-input").press("Enter")
     expect(page.get_by_role("alert")).to_contain_text("Probeer het over een paar minuten opnieuw")
+    # The premise: Rasa itself answers such a turn with an empty list, not an HTTP error.
+    reply = requests.post(site.rasa.public_url, timeout=60,
+                          json={"sender": "widget-test-empty", "message": "ik wil een signaal doorgeven"})
+    assert reply.status_code == 200 and reply.json() == []
 
 
 def test_narrow_320px_screen_shows_input_and_send_button(browser, live_site: Site, dialogs):  # noqa: F811
