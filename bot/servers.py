@@ -125,6 +125,17 @@ def staff_server(port: int = 8001, env: Optional[Dict[str, str]] = None) -> Serv
     )
 
 
+def widget_server(port: int = 8000, rasa_url: str = "http://localhost:5005") -> Server:
+    """The demo website with the chat widget (bot/website.py); it sends chats to rasa_url."""
+    return Server(
+        name="widget",
+        command=[str(BIN / "python"), "-m", "bot.website", "--port", str(port),
+                 "--rasa-url", rasa_url],
+        health_url=f"http://127.0.0.1:{port}/health",
+        public_url=f"http://localhost:{port}/",
+    )
+
+
 def free_port() -> int:
     """A free TCP port on localhost, for servers started beside `make run`."""
     with socket.socket() as s:
@@ -151,8 +162,9 @@ def run_all(servers: List[Server], log_dir: Path, timeout: float = 180) -> int:
         with running(servers, log_dir, timeout):
             for server in servers:
                 print(f"{server.name}: {server.public_url}", flush=True)
-            print("Alles draait. Chat via POST naar de rasa-URL hierboven, of met "
-                  "`.venv/bin/rasa shell`. Stoppen: Ctrl-C.", flush=True)
+            print("Alles draait. Chat op de demopagina (widget-URL hierboven), met POST naar "
+                  "de rasa-URL of met `.venv/bin/rasa shell`. Medewerkers: de staff-URL "
+                  "(eerste account: make staff-user). Stoppen: Ctrl-C.", flush=True)
             while all(s.process.poll() is None for s in servers):
                 time.sleep(1)
             return 1
@@ -169,7 +181,8 @@ def main() -> int:
     # run_all's `finally`, so they are stopped too instead of left running.
     for signum in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, lambda *_: sys.exit(0))
-    return run_all([action_server(), rasa_server(args.model), staff_server()], args.logs)
+    return run_all([action_server(), rasa_server(args.model), widget_server(), staff_server()],
+                   args.logs)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,54 @@
+"""Acute danger goes first: a message that may well be an emergency is treated as one.
+
+Missing an emergency costs far more than answering "bel 112" once too often, so the
+emergency intent wins whenever the topic classifier gives it at least `threshold`,
+even when another intent (or the low-confidence fallback) scored higher. The
+threshold is chosen on a split of the training data (scripts/noodgeval_drempel.py),
+never on a held-out set. It runs after FallbackClassifier, which leaves the original
+ranking in place.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY
+from rasa.shared.nlu.training_data.message import Message
+
+EMERGENCY_INTENT = "noodgeval"
+
+
+@DefaultV1Recipe.register(
+    [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
+)
+class NoodgevalVoorrang(GraphComponent):
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {"threshold": 0.2}
+
+    def __init__(self, config: Dict[Text, Any]) -> None:
+        self.threshold = float(config["threshold"])
+
+    @classmethod
+    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage,
+               resource: Resource, execution_context: ExecutionContext) -> "NoodgevalVoorrang":
+        return cls(config)
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            emergency = emergency_confidence(message)
+            intent = message.get(INTENT) or {}
+            if emergency >= self.threshold and intent.get(INTENT_NAME_KEY) != EMERGENCY_INTENT:
+                message.set(INTENT, {INTENT_NAME_KEY: EMERGENCY_INTENT,
+                                     PREDICTED_CONFIDENCE_KEY: emergency}, add_to_output=True)
+        return messages
+
+
+def emergency_confidence(message: Message) -> float:
+    for ranked in message.get(INTENT_RANKING_KEY) or []:
+        if ranked.get(INTENT_NAME_KEY) == EMERGENCY_INTENT:
+            return float(ranked.get(PREDICTED_CONFIDENCE_KEY) or 0.0)
+    return 0.0

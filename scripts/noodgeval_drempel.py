@@ -1,0 +1,100 @@
+"""Chooses the NoodgevalVoorrang threshold on the training data only (k-fold).
+
+Each fold trains the NLU on the other folds of bot/data/nlu.yml and parses its own
+examples; for every candidate threshold it prints how many emergencies are caught and
+how many other messages would wrongly get the emergency answer. Held-out sets are
+never used here.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import hashlib
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import List, Tuple
+
+import yaml
+from rasa.core.agent import Agent
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+EMERGENCY = "noodgeval"
+THRESHOLDS = (0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4)
+
+
+def examples_of(block: dict) -> List[str]:
+    return [line[2:].strip() for line in block["examples"].splitlines() if line.startswith("- ")]
+
+
+def fold_of(text: str, folds: int) -> int:
+    return int(hashlib.sha256(text.encode()).hexdigest(), 16) % folds
+
+
+def write_without_fold(data: dict, fold: int, folds: int, path: Path) -> List[Tuple[str, str]]:
+    """Writes the training part; returns the (text, intent) pairs held back."""
+    kept, held = [], []
+    for block in data["nlu"]:
+        if "intent" not in block:
+            kept.append(block)
+            continue
+        train = [t for t in examples_of(block) if fold_of(t, folds) != fold]
+        held += [(t, block["intent"]) for t in examples_of(block) if fold_of(t, folds) == fold]
+        if train:
+            kept.append({**block, "examples": "".join(f"- {t}\n" for t in train)})
+    path.write_text(yaml.safe_dump({"version": data["version"], "nlu": kept},
+                                   allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return held
+
+
+async def emergency_scores(model: Path, texts: List[str]) -> List[Tuple[str, float]]:
+    agent = Agent.load(str(model))
+    scores = []
+    for text in texts:
+        parsed = await agent.parse_message(text)
+        ranking = {r["name"]: r["confidence"] for r in parsed.get("intent_ranking", [])}
+        # The intent before our override: the classifier's own top choice.
+        top = max((r for r in parsed["intent_ranking"] if r["name"] != "nlu_fallback"),
+                  key=lambda r: r["confidence"])["name"]
+        scores.append((top, ranking.get(EMERGENCY, 0.0)))
+    return scores
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--folds", type=int, default=3)
+    parser.add_argument("--nlu", type=Path, default=ROOT / "bot/data/nlu.yml")
+    args = parser.parse_args()
+    data = yaml.safe_load(args.nlu.read_text(encoding="utf-8"))
+    results = []  # (true intent, classifier's top intent, emergency confidence)
+    with tempfile.TemporaryDirectory() as tmp:
+        for fold in range(args.folds):
+            train_file = Path(tmp) / f"train-{fold}.yml"
+            held = write_without_fold(data, fold, args.folds, train_file)
+            subprocess.run([BIN / "rasa", "train", "nlu", "--nlu", train_file, "--out", tmp,
+                            "--fixed-model-name", f"fold-{fold}"], check=True, cwd=ROOT,
+                           stdout=subprocess.DEVNULL)
+            scored = asyncio.run(emergency_scores(Path(tmp) / f"fold-{fold}.tar.gz",
+                                                  [t for t, _ in held]))
+            results += [(intent, top, conf) for (_, intent), (top, conf) in zip(held, scored)]
+
+    emergencies = [r for r in results if r[0] == EMERGENCY]
+    others = [r for r in results if r[0] != EMERGENCY]
+    print(f"\n{len(emergencies)} noodgevallen en {len(others)} andere berichten, "
+          f"{args.folds} folds")
+    caught_plain = sum(top == EMERGENCY for _, top, _ in emergencies)
+    false_plain = sum(top == EMERGENCY for _, top, _ in others)
+    print(f"zonder voorrang: {caught_plain}/{len(emergencies)} herkend, "
+          f"{false_plain} onterecht 112")
+    for threshold in THRESHOLDS:
+        caught = sum(top == EMERGENCY or c >= threshold for _, top, c in emergencies)
+        wrong = [(i, c) for i, top, c in others if top == EMERGENCY or c >= threshold]
+        print(f"drempel {threshold:.2f}: {caught}/{len(emergencies)} herkend, "
+              f"{len(wrong)} onterecht 112 ({', '.join(sorted({i for i, _ in wrong}))})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,388 @@
+"""The chat widget in a real browser (Debian's Chromium) against the real Rasa and action
+servers, served by the demo website (bot/website.py) exactly as `make run` does."""
+from __future__ import annotations
+
+import json
+import re
+import threading
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Iterator, List
+
+import pytest
+import requests
+from playwright.sync_api import Page, expect
+
+from bot.servers import Server, action_server, free_port, rasa_server, running, widget_server
+from tests.browser import axe_violations, browser  # noqa: F401 (pytest fixture)
+from tests.conftest import LOGS, MODEL, migrate
+
+pytestmark = pytest.mark.e2e
+
+WAIT = 120_000  # ms: a shared machine may answer slowly; the tests never time anything
+UUID4 = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
+XSS_USER = ['<img src=x onerror=alert(1)>', '<script>alert(2)</script>',
+            '[klik](javascript:alert(3))']
+
+
+@dataclass
+class Site:
+    url: str
+    rasa: Server
+    actions: Server
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Iterator[Site]:
+    if not MODEL.exists():
+        pytest.fail(f"No trained model at {MODEL}: run `make test`, which trains first.")
+    work = tmp_path_factory.mktemp("widget")
+    signals = f"sqlite:///{work / 'signalen.db'}"
+    migrate(signals)
+    site_port, rasa_port, action_port = free_port(), free_port(), free_port()
+    url = f"http://127.0.0.1:{site_port}"
+    actions = action_server(action_port, env={"DATABASE_URL": signals,
+                                              "SIGNAL_OUTBOX": str(work / "outbox")})
+    rasa = rasa_server(MODEL, port=rasa_port, action_port=action_port, work_dir=work, cors=url)
+    website = widget_server(site_port, rasa_url=f"http://127.0.0.1:{rasa_port}")
+    with running([actions, rasa, website], LOGS):
+        yield Site(url, rasa, actions)
+
+
+@pytest.fixture
+def dialogs() -> List[str]:
+    return []
+
+
+def new_page(browser, url: str, dialogs: List[str], **context_options) -> Page:  # noqa: F811
+    context = browser.new_context(**context_options)
+    page = context.new_page()
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.set_default_timeout(WAIT)
+    page.goto(url)
+    return page
+
+
+@pytest.fixture
+def live_site(site: Site) -> Site:
+    for server in (site.actions, site.rasa):  # a test may have stopped one
+        if not server.is_up():
+            server.start(LOGS)
+            server.wait_until_up(timeout=240)
+    return site
+
+
+@pytest.fixture
+def page(browser, live_site: Site, dialogs) -> Iterator[Page]:  # noqa: F811
+    page = new_page(browser, live_site.url, dialogs)
+    yield page
+    page.context.close()
+
+
+def launcher(page: Page):
+    return page.locator(".rchat-launcher")
+
+
+def bot_messages(page: Page):
+    return page.locator(".rchat-msg-bot")
+
+
+def answered(page: Page, before: int) -> str:
+    """Waits for the answer after `before` bot messages and returns its text (Rasa sends one
+    answer as several messages: it splits at blank lines)."""
+    expect(bot_messages(page)).not_to_have_count(before, timeout=WAIT)
+    expect(page.locator(".rchat-status")).to_be_empty(timeout=WAIT)
+    return "\n".join(bot_messages(page).all_inner_texts()[before:])
+
+
+def ask(page: Page, text: str) -> str:
+    """Types a question and returns the assistant's answer."""
+    before = bot_messages(page).count()
+    page.locator("#rchat-input").fill(text)
+    page.locator("#rchat-input").press("Enter")
+    return answered(page, before)
+
+
+def focused(page: Page) -> str:
+    return page.evaluate("document.activeElement.id || document.activeElement.className")
+
+
+def sender(page: Page) -> str:
+    return page.evaluate("JSON.parse(sessionStorage.getItem('rchat:sender'))")
+
+
+def test_conversation_with_quick_reply_continues_after_reload(page: Page, site: Site, dialogs):
+    expect(launcher(page)).to_have_attribute("aria-expanded", "false")
+    launcher(page).click()
+    expect(launcher(page)).to_have_attribute("aria-expanded", "true")
+    welcome = page.locator(".rchat-welcome")
+    expect(welcome).to_contain_text("computerprogramma")
+    expect(welcome).to_contain_text("persoonsgegevens")
+    expect(welcome).to_contain_text("112")
+    expect(welcome.get_by_role("link", name=re.compile("privacy"))).to_have_attribute(
+        "href", "/privacy")
+
+    answer = ask(page, "er wordt elke avond gedeald bij het speeltuintje waar kan ik dat melden")
+    assert "Overlast op straat: melden" in answer
+    expect(page.locator(".rchat-msg-bot strong").first).to_have_text("Overlast op straat: melden")
+    link = page.locator(".rchat-msg-bot a[href='https://www.rotterdam.nl/veiligheidsloket']")
+    expect(link).to_have_attribute("target", "_blank")
+    expect(link).to_have_attribute("rel", re.compile(r"\bnoopener\b"))
+    expect(bot_messages(page).last).to_contain_text("signaal doorgeven")
+
+    before = bot_messages(page).count()
+    page.get_by_role("button", name="Nee, dank je").click()
+    expect(page.locator(".rchat-msg-user").last).to_have_text(re.compile("Nee, dank je"))
+    expect(page.locator(".rchat-reply")).to_have_count(0)  # used replies disappear
+    assert "Oké" in answered(page, before)
+    conversation_id = sender(page)
+    assert UUID4.match(conversation_id)
+    shown = bot_messages(page).count()
+
+    page.reload()
+    expect(bot_messages(page)).to_have_count(shown)  # the panel is still open with the history
+    expect(page.locator(".rchat-msg-user")).to_have_count(2)
+    assert sender(page) == conversation_id
+    ask(page, "hoe werkt cameratoezicht eigenlijk?")
+    # The follow-up needs the topic from the same conversation.
+    assert "Cameratoezicht: wat kan de wijkraad?" in ask(page, "en mogen wij daar iets over zeggen?")
+
+    # Rasa saw every turn under the one id, before and after the reload.
+    tracker = requests.get(f"{site.rasa.health_url.split('/webhooks')[0]}/conversations/"
+                           f"{conversation_id}/tracker", timeout=30).json()
+    said = [e["text"] for e in tracker["events"] if e["event"] == "user"]
+    assert said[0].startswith("er wordt elke avond gedeald") and len(said) == 4
+    assert dialogs == []
+
+
+def test_closing_the_browser_ends_the_conversation(browser, site: Site, page: Page, dialogs):  # noqa: F811
+    launcher(page).click()
+    ask(page, "hallo")
+    other = new_page(browser, site.url, dialogs)  # a new browser session
+    try:
+        assert sender(other) != sender(page) and UUID4.match(sender(other))
+        expect(other.locator(".rchat-msg")).to_have_count(0)
+    finally:
+        other.context.close()
+
+
+def tab_to_launcher(page: Page) -> None:
+    for _ in range(30):
+        page.keyboard.press("Tab")
+        if "rchat-launcher" in focused(page):
+            return
+    pytest.fail("The chat launcher cannot be reached with Tab")
+
+
+def test_keyboard_only(page: Page):
+    tab_to_launcher(page)
+    page.keyboard.press("Enter")
+    expect(page.locator("#rchat-panel")).to_be_visible()
+    assert focused(page) == "rchat-input"
+    expect(page.locator("#rchat-input")).to_have_accessible_name("Typ je vraag")
+
+    page.keyboard.type("wat kan ik vragen?")
+    page.keyboard.press("Enter")
+    expect(page.locator(".rchat-reply").first).to_be_visible(timeout=WAIT)
+    assert focused(page) == "rchat-input"
+
+    page.keyboard.press("Shift+Tab")  # from the input back to the last quick reply
+    last_reply = page.locator(".rchat-reply").last
+    expect(last_reply).to_be_focused()
+    topic = last_reply.text_content()
+    answers = bot_messages(page).count()
+    page.keyboard.press("Enter")
+    expect(bot_messages(page)).not_to_have_count(answers, timeout=WAIT)
+    expect(page.locator(".rchat-msg-user").last).to_have_text(re.compile(re.escape(topic)))
+    expect(page.locator(".rchat-msg-bot strong", has_text=topic).first).to_be_visible()
+    assert focused(page) == "rchat-input"  # the used reply is gone; focus stays in the chat
+
+    page.keyboard.press("Escape")
+    expect(page.locator("#rchat-panel")).to_be_hidden()
+    expect(launcher(page)).to_have_attribute("aria-expanded", "false")
+    expect(launcher(page)).to_be_focused()
+
+    page.keyboard.press("Enter")
+    expect(page.locator("#rchat-panel")).to_be_visible()
+    assert focused(page) == "rchat-input"
+    expect(page.locator(".rchat-msg-user")).to_have_count(2)
+
+    page.keyboard.press("Shift+Tab")  # ... past the replies and links to the close button
+    for _ in range(40):
+        if "rchat-close" in focused(page):
+            break
+        page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Enter")
+    expect(page.locator("#rchat-panel")).to_be_hidden()
+    expect(launcher(page)).to_be_focused()
+
+
+def test_no_axe_violations_closed_open_and_after_a_conversation(page: Page):
+    assert axe_violations(page) == []
+    launcher(page).click()
+    expect(page.locator("#rchat-input")).to_be_focused()
+    assert axe_violations(page) == []
+    ask(page, "waar meld ik dat mijn bovenburen elke nacht herrie maken?")
+    ask(page, "wat kan ik vragen?")
+    expect(page.locator(".rchat-reply").first).to_be_visible()
+    assert axe_violations(page) == []
+
+
+def test_axe_on_the_privacy_page(page: Page, site: Site):
+    page.goto(f"{site.url}/privacy")
+    expect(page.locator("h1")).to_contain_text("Privacyverklaring")
+    assert axe_violations(page) == []
+
+
+def test_user_xss_shows_as_text(page: Page, dialogs):
+    launcher(page).click()
+    for payload in XSS_USER:
+        ask(page, payload)
+        expect(page.locator(".rchat-msg-user").last).to_have_text(re.compile(re.escape(payload)))
+    assert page.locator(".rchat img, .rchat script, .rchat a[href^='javascript']").count() == 0
+    assert dialogs == []
+
+
+HOSTILE = [
+    {"text": "**Vet** en https://www.rotterdam.nl/veiligheidsloket.\n\n- een\n- twee"},
+    {"text": '<img src=x onerror=alert("img")> <script>alert("script")</script>'},
+    {"text": "[klik](javascript:alert('link')) [mail](mailto:wijk@example.nl) "
+             "<a href=\"javascript:alert('a')\">a</a> **<b onmouseover=alert(1)>b</b>**"},
+    {"text": "Kies:", "buttons": [{"title": "<img src=y onerror=alert('knop')>",
+                                   "payload": "/x"}]},
+]
+
+
+class HostileBot(BaseHTTPRequestHandler):
+    """Stand-in for a compromised or buggy bot server: only for the bot-side XSS test."""
+    origin = ""
+
+    def cors(self) -> None:
+        self.send_header("Access-Control-Allow-Origin", self.origin)
+        self.send_header("Access-Control-Allow-Headers", "Content-Type")
+        self.send_header("Access-Control-Allow-Methods", "POST")
+
+    def do_OPTIONS(self) -> None:  # noqa: N802
+        self.send_response(204)
+        self.cors()
+        self.end_headers()
+
+    def do_POST(self) -> None:  # noqa: N802
+        self.rfile.read(int(self.headers["Content-Length"]))
+        body = json.dumps([{"recipient_id": "x", **m} for m in HOSTILE]).encode()
+        self.send_response(200)
+        self.cors()
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+def test_bot_xss_shows_as_text_and_only_safe_formatting_renders(browser, dialogs):  # noqa: F811
+    site_port = free_port()
+    origin = f"http://127.0.0.1:{site_port}"
+    handler = type("Bot", (HostileBot,), {"origin": origin})
+    bot = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=bot.serve_forever, daemon=True).start()
+    website = widget_server(site_port, rasa_url=f"http://127.0.0.1:{bot.server_address[1]}")
+    try:
+        with running([website], LOGS):
+            page = new_page(browser, origin, dialogs)
+            launcher(page).click()
+            ask(page, "hallo")
+            expect(bot_messages(page)).to_have_count(len(HOSTILE))
+            log = page.locator(".rchat-log")
+            expect(log).to_contain_text('<img src=x onerror=alert("img")>')
+            expect(log).to_contain_text('<script>alert("script")</script>')
+            expect(log).to_contain_text("<b onmouseover=alert(1)>b</b>")
+            expect(page.locator(".rchat-reply")).to_have_text("<img src=y onerror=alert('knop')>")
+            assert page.locator(".rchat img, .rchat script, .rchat b").count() == 0
+            hrefs = page.locator(".rchat-log a").evaluate_all("as => as.map(a => a.href)")
+            assert hrefs == ["http://127.0.0.1:%d/privacy" % site_port,
+                             "https://www.rotterdam.nl/veiligheidsloket",
+                             "mailto:wijk@example.nl"]
+            # The safe subset does render: bold, a list, and the sentence's full stop
+            # stays out of the link.
+            first = bot_messages(page).first
+            expect(first.locator("strong")).to_have_text("Vet")
+            expect(first.locator("li")).to_have_text(["een", "twee"])
+            expect(first).to_contain_text("veiligheidsloket (opent in nieuw tabblad).")
+            page.context.close()
+    finally:
+        bot.shutdown()
+        bot.server_close()
+    assert dialogs == []
+
+
+def test_server_down_shows_dutch_error_and_retry_recovers(page: Page, site: Site):
+    launcher(page).click()
+    ask(page, "hallo")
+    site.rasa.stop()
+    answers = bot_messages(page).count()
+    page.locator("#rchat-input").fill("hoe werkt cameratoezicht eigenlijk?")
+    page.locator("#rchat-input").press("Enter")
+    error = page.get_by_role("alert")
+    expect(error).to_contain_text("Het lukt nu niet om een antwoord te krijgen")
+    expect(bot_messages(page)).to_have_count(answers)
+
+    site.rasa.start(LOGS)
+    site.rasa.wait_until_up(timeout=240)
+    page.get_by_role("button", name="Opnieuw proberen").click()
+    assert "Cameratoezicht" in answered(page, answers)
+    expect(page.locator(".rchat-error")).to_be_empty()
+    expect(page.locator(".rchat-msg-user")).to_have_count(2)  # the question is not repeated
+
+
+def test_empty_answer_when_the_action_server_is_down_shows_the_error(page: Page, site: Site):
+    launcher(page).click()
+    site.actions.stop()  # Rasa then answers a custom action's turn with nothing at all
+    page.locator("#rchat-input").fill("ik wil een signaal doorgeven")
+    page.locator("#rchat-input").press("Enter")
+    expect(page.get_by_role("alert")).to_contain_text("Probeer het over een paar minuten opnieuw")
+    # The premise: Rasa itself answers such a turn with an empty list, not an HTTP error.
+    reply = requests.post(site.rasa.public_url, timeout=60,
+                          json={"sender": "widget-test-empty", "message": "ik wil een signaal doorgeven"})
+    assert reply.status_code == 200 and reply.json() == []
+
+
+def test_narrow_320px_screen_shows_input_and_send_button(browser, live_site: Site, dialogs):  # noqa: F811
+    page = new_page(browser, live_site.url, dialogs, viewport={"width": 320, "height": 640})
+    try:
+        launcher(page).click()
+        for part in (page.locator("#rchat-input"), page.get_by_role("button", name="Verstuur")):
+            expect(part).to_be_visible()
+            box = part.bounding_box()
+            assert box["x"] >= 0 and box["x"] + box["width"] <= 320
+            assert box["y"] >= 0 and box["y"] + box["height"] <= 640
+            assert box["height"] >= 24 and box["width"] >= 24
+        assert "Cameratoezicht" in ask(page, "hoe werkt cameratoezicht eigenlijk?")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    finally:
+        page.context.close()
+
+
+def test_input_is_limited_with_a_counter_near_the_limit(page: Page):
+    launcher(page).click()
+    field = page.locator("#rchat-input")
+    field.fill("a" * 100)
+    expect(page.locator("#rchat-counter")).to_be_empty()
+    field.fill("a" * 350)
+    expect(field).to_have_value("a" * 300)
+    expect(page.locator("#rchat-counter")).to_have_text("300 van 300 tekens")
+    expect(field).to_have_attribute("aria-describedby", "rchat-counter")
+
+
+def test_reduced_motion_stops_the_typing_animation(page: Page):
+    page.emulate_media(reduced_motion="reduce")
+    launcher(page).click()
+    animation = page.evaluate("""() => {
+        const dots = document.createElement('span');
+        dots.className = 'rchat-dots';
+        dots.appendChild(document.createElement('span'));
+        document.querySelector('.rchat-status').appendChild(dots);
+        return getComputedStyle(dots.firstChild).animationName;
+    }""")
+    assert animation == "none"
