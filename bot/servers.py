@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, Iterator, List, Optional
 
+from actions.auth import bearer, development_header
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 
@@ -92,7 +94,7 @@ def endpoints_file(action_port: int, directory: Path, action_token: Optional[str
     text = text.replace("localhost:5055", f"localhost:{action_port}")
     text = text.replace("var/tracker.db", str(directory / f"tracker-{action_port}.db"))
     if action_token:
-        text = text.replace("Bearer alleen-voor-ontwikkeling", f"Bearer {action_token}")
+        text = text.replace(development_header(), bearer(action_token))
     path = directory / f"endpoints-{action_port}.yml"
     directory.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
