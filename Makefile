@@ -18,7 +18,7 @@ MODEL_INPUTS := config.yml domain.yml $(wildcard bot/data/*.yml) $(wildcard bot/
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 export PYTHONUNBUFFERED := 1
 
-.PHONY: run test install spacy train validate migrate purge staff-user evaluate benchmark clean
+.PHONY: run test install spacy train validate migrate purge staff-user evaluate benchmark audit clean
 
 $(STAMP): pyproject.toml
 	@if [ -z "$(PYTHON310)" ]; then \
@@ -81,6 +81,11 @@ evaluate: spacy
 # Round-trip latency through the REST channel and the server's memory.
 benchmark: spacy $(MODEL)
 	$(BIN)/python scripts/benchmark.py --model $(MODEL)
+
+# Known vulnerabilities in the pinned dependencies: pip-audit in its own venv (it does not
+# fit Rasa's pins). Needs PyPI's vulnerability data; says so when it cannot reach it.
+audit: $(STAMP)
+	$(BIN)/python scripts/audit.py
 
 clean:
 	rm -rf $(VENV) build models results logs .pytest_cache var

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -17,6 +18,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, Iterator, List, Optional
+
+from actions.auth import bearer, development_header
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -29,6 +32,7 @@ class Server:
     health_url: str
     public_url: str
     env: Dict[str, str] = field(default_factory=dict)
+    api_token: Optional[str] = None  # Rasa's HTTP API wants it as `?token=`
     process: Optional[subprocess.Popen] = None
 
     def start(self, log_dir: Path) -> None:
@@ -71,22 +75,26 @@ class Server:
 
 
 def action_server(port: int = 5055, env: Optional[Dict[str, str]] = None) -> Server:
+    """The action server; it checks Rasa's token (actions/auth.py): ACTION_SERVER_TOKEN
+    in `env`, else the development token of endpoints.yml."""
     return Server(
         name="actions",
         command=[str(BIN / "rasa"), "run", "actions", "--port", str(port),
                  "--actions", "actions"],
         health_url=f"http://127.0.0.1:{port}/health",
         public_url=f"http://127.0.0.1:{port}/webhook",
-        env=env or {},
+        env={"SANIC_HOST": "127.0.0.1", **(env or {})},  # rasa-sdk listens on 0.0.0.0 otherwise
     )
 
 
-def endpoints_file(action_port: int, directory: Path) -> Path:
-    """The shipped endpoints.yml for an action server on another port and its own
-    tracker database in `directory` (tests and benchmarks run beside `make run`)."""
+def endpoints_file(action_port: int, directory: Path, action_token: Optional[str] = None) -> Path:
+    """The shipped endpoints.yml for an action server on another port (and token) and its
+    own tracker database in `directory` (tests and benchmarks run beside `make run`)."""
     text = (ROOT / "endpoints.yml").read_text(encoding="utf-8")
     text = text.replace("localhost:5055", f"localhost:{action_port}")
     text = text.replace("var/tracker.db", str(directory / f"tracker-{action_port}.db"))
+    if action_token:
+        text = text.replace(development_header(), bearer(action_token))
     path = directory / f"endpoints-{action_port}.yml"
     directory.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
@@ -98,19 +106,24 @@ WIDGET_ORIGIN = "http://localhost:8000"
 
 
 def rasa_server(model: Path, port: int = 5005, action_port: int = 5055,
-                work_dir: Path = ROOT / "var", cors: str = WIDGET_ORIGIN) -> Server:
+                work_dir: Path = ROOT / "var", cors: str = WIDGET_ORIGIN,
+                action_token: Optional[str] = None) -> Server:
+    """The Rasa server. Its HTTP API listens on localhost only and wants a token:
+    RASA_API_TOKEN, or a random one kept in `Server.api_token`."""
     work_dir.mkdir(parents=True, exist_ok=True)  # the SQLite tracker store lives here
     endpoints = ROOT / "endpoints.yml"
-    if action_port != 5055:
-        endpoints = endpoints_file(action_port, work_dir)
+    if action_port != 5055 or action_token:
+        endpoints = endpoints_file(action_port, work_dir, action_token)
+    api_token = os.environ.get("RASA_API_TOKEN") or secrets.token_urlsafe(32)
     return Server(
         name="rasa",
         command=[str(BIN / "rasa"), "run", "--model", str(model), "--port", str(port),
-                 "--interface", "127.0.0.1", "--enable-api", "--cors", cors,
-                 "--credentials", str(ROOT / "credentials.yml"),
+                 "--interface", "127.0.0.1", "--enable-api", "--auth-token", api_token,
+                 "--cors", cors, "--credentials", str(ROOT / "credentials.yml"),
                  "--endpoints", str(endpoints)],
         health_url=f"http://127.0.0.1:{port}/webhooks/rest/",  # answers once the model is loaded
         public_url=f"http://127.0.0.1:{port}/webhooks/rest/webhook",
+        api_token=api_token,
     )
 
 
@@ -162,6 +175,8 @@ def run_all(servers: List[Server], log_dir: Path, timeout: float = 180) -> int:
         with running(servers, log_dir, timeout):
             for server in servers:
                 print(f"{server.name}: {server.public_url}", flush=True)
+            print("De HTTP-API van Rasa vraagt een token: zet RASA_API_TOKEN om die zelf "
+                  "te kiezen.", flush=True)
             print("Alles draait. Chat op de demopagina (widget-URL hierboven), met POST naar "
                   "de rasa-URL of met `.venv/bin/rasa shell`. Medewerkers: de staff-URL "
                   "(eerste account: make staff-user). Stoppen: Ctrl-C.", flush=True)

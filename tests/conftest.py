@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import subprocess
 import sys
 import uuid
@@ -29,6 +30,7 @@ class Chat:
 
     def __init__(self, rasa: Server, sender: str | None = None) -> None:
         self.url = rasa.public_url
+        self.api_token = rasa.api_token
         self.base = rasa.health_url.split("/webhooks")[0]
         self.sender = sender or f"test-{uuid.uuid4()}"
 
@@ -43,7 +45,7 @@ class Chat:
 
     def slots(self) -> Dict:
         tracker = requests.get(f"{self.base}/conversations/{self.sender}/tracker",
-                               timeout=30).json()
+                               params={"token": self.api_token}, timeout=30).json()
         return tracker["slots"]
 
 
@@ -70,9 +72,12 @@ def servers(e2e_dir, signals_url) -> Iterator[Dict[str, Server]]:
     if not MODEL.exists():
         pytest.fail(f"No trained model at {MODEL}: run `make test`, which trains first.")
     action_port, rasa_port = free_port(), free_port()
+    action_token = secrets.token_urlsafe(32)  # Rasa sends it, the action server checks it
     actions = action_server(action_port, env={"DATABASE_URL": signals_url,
-                                              "SIGNAL_OUTBOX": str(e2e_dir / "outbox")})
-    rasa = rasa_server(MODEL, port=rasa_port, action_port=action_port, work_dir=e2e_dir)
+                                              "SIGNAL_OUTBOX": str(e2e_dir / "outbox"),
+                                              "ACTION_SERVER_TOKEN": action_token})
+    rasa = rasa_server(MODEL, port=rasa_port, action_port=action_port, work_dir=e2e_dir,
+                       action_token=action_token)
     with running([actions, rasa], LOGS):
         yield {"actions": actions, "rasa": rasa}
 

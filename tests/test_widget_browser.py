@@ -149,7 +149,8 @@ def test_conversation_with_quick_reply_continues_after_reload(page: Page, site: 
 
     # Rasa saw every turn under the one id, before and after the reload.
     tracker = requests.get(f"{site.rasa.health_url.split('/webhooks')[0]}/conversations/"
-                           f"{conversation_id}/tracker", timeout=30).json()
+                           f"{conversation_id}/tracker", params={"token": site.rasa.api_token},
+                           timeout=30).json()
     said = [e["text"] for e in tracker["events"] if e["event"] == "user"]
     assert said[0].startswith("er wordt elke avond gedeald") and len(said) == 4
     assert dialogs == []

@@ -1,0 +1,130 @@
+"""The public chat channel: Rasa's REST channel with limits and without silence.
+
+Registered in ``credentials.yml`` under its module path; its name stays ``rest`` so the
+website widget keeps posting to ``/webhooks/rest/webhook``. On top of Rasa's RestInput:
+
+- a request is checked before Rasa sees it: a JSON object with a ``sender`` (printable
+  text, at most 128 characters) and a ``message`` (text); anything else gets a 400 with a
+  Dutch explanation instead of a server error;
+- a message longer than ``MAX_MESSAGE_CHARS`` is answered in Dutch and not processed,
+  and request bodies larger than ``MAX_BODY_BYTES`` are refused by Sanic (413);
+- when Rasa produces no reply at all (action server down or failing, tracker store
+  unreachable), the person gets a Dutch "something went wrong" with the emergency
+  number from ``bot/kennis/contactpunten.yml`` instead of an empty list;
+- client-supplied ``metadata``, ``input_channel`` and ``stream`` are ignored: they would
+  be stored in the conversation or bypass the checks above.
+"""
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
+
+from sanic import Blueprint, Sanic, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from rasa.core.channels.rest import RestInput
+
+from bot.knowledge import knowledge
+
+logger = logging.getLogger(__name__)
+
+MAX_MESSAGE_CHARS = 1000
+MAX_SENDER_CHARS = 128
+# Room for a message of MAX_MESSAGE_CHARS even when every character is JSON-escaped,
+# and for a 100,000-character message to still get the Dutch "too long" reply.
+MAX_BODY_BYTES = 1024 * 1024
+
+
+def too_long_text() -> str:
+    return (f"Je bericht is te lang. Ik kan berichten lezen tot {MAX_MESSAGE_CHARS} tekens. "
+            "Wil je het korter opschrijven en opnieuw sturen?")
+
+
+def unreadable_text() -> str:
+    return ("Dit bericht kon ik niet lezen. Stuur een JSON-object met een 'sender' "
+            "(tekst, hoogstens 128 tekens) en een 'message' (tekst).")
+
+
+def failure_text() -> str:
+    """Said when the assistant itself fails; the contact facts come from the knowledge."""
+    contacts = knowledge().contacts
+    return (f"Sorry, er ging bij mij iets mis. Probeer het zo nog eens. "
+            f"{contacts.noodnummer.uitleg} {contacts.gemeente.uitleg}")
+
+
+def bot_reply(recipient: Optional[str], text: str) -> List[Dict[str, Any]]:
+    return [{"recipient_id": recipient, "text": text}]
+
+
+# Control characters have no meaning in a chat message, and PostgreSQL refuses NUL in text.
+CONTROL_CHARACTERS = dict.fromkeys(c for c in range(32) if chr(c) not in "\t\n\r")
+
+
+def is_utf8(text: str) -> bool:
+    try:  # JSON can carry lone surrogates (\ud800), which no database can store
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def parse_request(request: Request) -> Optional[Dict[str, Any]]:
+    """The request's JSON object if it has a valid sender and message, else None."""
+    try:
+        body = json.loads(request.body or b"")
+    except (ValueError, RecursionError):  # also bad UTF-8 and absurdly deep nesting
+        return None
+    if not isinstance(body, dict):
+        return None
+    sender, message = body.get("sender"), body.get("message")
+    if not (isinstance(sender, str) and 0 < len(sender) <= MAX_SENDER_CHARS
+            and sender.isprintable()):
+        return None
+    if not (isinstance(message, str) and is_utf8(sender) and is_utf8(message)):
+        return None
+    return {"sender": sender, "message": message.translate(CONTROL_CHARACTERS)}
+
+
+class SafeRestInput(RestInput):
+    """Rasa's REST channel, checked and limited (see the module docstring)."""
+
+    @classmethod
+    def name(cls) -> Text:
+        return "rest"
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        webhook = Blueprint("safe_rest_webhook", __name__)
+
+        @webhook.listener("before_server_start")
+        async def limit_body_size(app: Sanic, _loop: Any) -> None:
+            # Sanic reads the limit per connection; a smaller one set by the operator stays.
+            app.config.REQUEST_MAX_SIZE = min(app.config.REQUEST_MAX_SIZE, MAX_BODY_BYTES)
+
+        @webhook.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @webhook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            body = parse_request(request)
+            if body is None:
+                return response.json(bot_reply(None, unreadable_text()), status=400)
+            sender, text = body["sender"], body["message"]
+            if len(text) > MAX_MESSAGE_CHARS:
+                return response.json(bot_reply(sender, too_long_text()))
+
+            collector = CollectingOutputChannel()
+            try:
+                await on_new_message(
+                    UserMessage(text, collector, sender, input_channel=self.name()))
+            except Exception:  # noqa: BLE001 - the person must get an answer regardless
+                # No message text in the log: it may hold personal data.
+                logger.exception("Handling a message failed")
+            if not collector.messages:
+                return response.json(bot_reply(sender, failure_text()))
+            return response.json(collector.messages)
+
+        return webhook
