@@ -9,6 +9,7 @@ compare like with like. Prints per-topic and per-kind accuracy, emergencies foun
 out-of-scope never answered as a topic, and the errors.
 
     .venv/bin/python scripts/split_eval.py --reference 24c41c0 --fold 0
+    .venv/bin/python scripts/split_eval.py --reference 24c41c0 --train-revision 24c41c0 --fold 0
 """
 from __future__ import annotations
 
@@ -77,20 +78,24 @@ async def predict(model: Path, texts: List[str]) -> List[Tuple[str, str, float]]
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--reference", help="git revision whose nlu.yml fixes the test set")
+    parser.add_argument("--train-revision",
+                        help="train on this git revision's nlu.yml instead of the current file")
     parser.add_argument("--fold", type=int, default=0)
     parser.add_argument("--config", type=Path, default=ROOT / "config.yml")
     parser.add_argument("--out", type=Path, default=ROOT / "results" / "split")
     args = parser.parse_args()
 
-    reference = NLU.read_text(encoding="utf-8")
-    if args.reference:
-        reference = subprocess.run(
-            ["git", "show", f"{args.reference}:bot/data/nlu.yml"],
-            cwd=ROOT, check=True, capture_output=True, text=True).stdout
+    def nlu_at(revision: Optional[str]) -> str:
+        if not revision:
+            return NLU.read_text(encoding="utf-8")
+        return subprocess.run(["git", "show", f"{revision}:bot/data/nlu.yml"],
+                              cwd=ROOT, check=True, capture_output=True, text=True).stdout
+
+    reference = nlu_at(args.reference)
     test = [(i, k, t) for i, k, ts in blocks(reference) for t in ts
             if bucket(i, t) == args.fold]
     test_texts = {t.lower() for _, _, t in test}
-    current = blocks(NLU.read_text(encoding="utf-8"))
+    current = blocks(nlu_at(args.train_revision))
     train = [(i, k, [t for t in ts if t.lower() not in test_texts]) for i, k, ts in current]
 
     args.out.mkdir(parents=True, exist_ok=True)
