@@ -1,0 +1,149 @@
+"""Where the NLU training data is weak: a fixed train/test split of bot/data/nlu.yml.
+
+The held-out set (tests/heldout) stays unseen; this script only looks at the training
+data. A reference version of nlu.yml (a git revision, default the current file) decides
+which messages are test messages: those whose hash of intent and text falls in bucket
+`--fold` of 5. Every other message of the *current* nlu.yml is used for training. So
+the test messages stay the same when examples are added, and before/after figures
+compare like with like. Prints per-topic and per-kind accuracy, emergencies found,
+out-of-scope never answered as a topic, and the errors.
+
+    .venv/bin/python scripts/split_eval.py --reference 24c41c0 --fold 0
+    .venv/bin/python scripts/split_eval.py --reference 24c41c0 --train-revision 24c41c0 --fold 0
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import hashlib
+import subprocess
+import sys
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import Dict, List, Optional, Tuple
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+NLU = ROOT / "bot" / "data" / "nlu.yml"
+sys.path.insert(0, str(ROOT))
+from scripts.evaluate import NOT_A_TOPIC, TOPICS  # noqa: E402
+
+Block = Tuple[str, Optional[str], List[str]]  # intent, kind, texts
+
+
+def blocks(text: str) -> List[Block]:
+    result = []
+    for block in yaml.safe_load(text)["nlu"]:
+        if "intent" not in block:
+            continue
+        kind = (block.get("metadata") or {}).get("vraagsoort")
+        texts = [line[2:].strip() for line in block["examples"].splitlines()
+                 if line.startswith("- ")]
+        result.append((block["intent"], kind, texts))
+    return result
+
+
+def bucket(intent: str, text: str) -> int:
+    return int(hashlib.md5(f"{intent}|{text}".encode()).hexdigest(), 16) % 5
+
+
+def write_nlu(path: Path, data: List[Block]) -> None:
+    lines = ['version: "3.1"', "nlu:"]
+    for intent, kind, texts in data:
+        if not texts:
+            continue
+        lines.append(f"- intent: {intent}")
+        if kind:
+            lines += ["  metadata:", f"    vraagsoort: {kind}"]
+        lines.append("  examples: |")
+        lines += [f"    - {t}" for t in texts]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+async def predict(model: Path, texts: List[str]) -> List[Tuple[str, str, float]]:
+    from rasa.core.agent import Agent
+
+    agent = Agent.load(str(model))
+    out = []
+    for text in texts:
+        parsed = await agent.parse_message(text)
+        kinds = [e["value"] for e in parsed.get("entities", []) if e["entity"] == "vraagsoort"]
+        out.append((parsed["intent"]["name"], kinds[0] if kinds else "",
+                    parsed["intent"].get("confidence", 0.0)))
+    return out
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--reference", help="git revision whose nlu.yml fixes the test set")
+    parser.add_argument("--train-revision",
+                        help="train on this git revision's nlu.yml instead of the current file")
+    parser.add_argument("--fold", type=int, default=0)
+    parser.add_argument("--config", type=Path, default=ROOT / "config.yml")
+    parser.add_argument("--out", type=Path, default=ROOT / "results" / "split")
+    args = parser.parse_args()
+
+    def nlu_at(revision: Optional[str]) -> str:
+        if not revision:
+            return NLU.read_text(encoding="utf-8")
+        return subprocess.run(["git", "show", f"{revision}:bot/data/nlu.yml"],
+                              cwd=ROOT, check=True, capture_output=True, text=True).stdout
+
+    reference = nlu_at(args.reference)
+    test = [(i, k, t) for i, k, ts in blocks(reference) for t in ts
+            if bucket(i, t) == args.fold]
+    test_texts = {t.lower() for _, _, t in test}
+    current = blocks(nlu_at(args.train_revision))
+    train = [(i, k, [t for t in ts if t.lower() not in test_texts]) for i, k, ts in current]
+
+    args.out.mkdir(parents=True, exist_ok=True)
+    write_nlu(args.out / "train.yml", train)
+    subprocess.run(
+        [BIN / "rasa", "train", "nlu", "--config", args.config, "--nlu", args.out / "train.yml",
+         "--out", args.out, "--fixed-model-name", "split"],
+        check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+    predictions = asyncio.run(predict(args.out / "split.tar.gz", [t for _, _, t in test]))
+
+    hits: Dict[str, List[bool]] = defaultdict(list)
+    confusions: Counter = Counter()
+    errors = []
+    for (intent, kind, text), (got, got_kind, conf) in zip(test, predictions):
+        if intent in TOPICS:
+            hits["onderwerp: alle"].append(got == intent)
+            hits[f"onderwerp: {intent}"].append(got == intent)
+            if got != intent:
+                confusions[(intent, got)] += 1
+        if kind and intent not in NOT_A_TOPIC:
+            hits["vraagsoort: alle"].append(got_kind == kind)
+            hits[f"vraagsoort: {kind}"].append(got_kind == kind)
+            if got_kind != kind:
+                confusions[(kind, got_kind)] += 1
+        if intent == "noodgeval":
+            hits["noodgeval herkend"].append(got == "noodgeval")
+        if intent == "buiten_bereik":
+            hits["buiten bereik nooit als onderwerp"].append(got not in TOPICS)
+        if intent not in TOPICS and intent not in ("noodgeval", "buiten_bereik"):
+            hits["overige intents"].append(got == intent)
+        hits["intent (alle)"].append(got == intent)
+        if got != intent or (kind and intent not in NOT_A_TOPIC and got_kind != kind):
+            errors.append(f"- {text!r} | {intent}/{kind or '-'} | {got}/{got_kind or '-'} {conf:.2f}")
+
+    n_train = sum(len(ts) for _, _, ts in train)
+    print(f"\nfold {args.fold}: {len(test)} testberichten, {n_train} trainingsberichten\n")
+    summary = ["onderwerp: alle", "vraagsoort: alle", "noodgeval herkend",
+               "buiten bereik nooit als onderwerp", "overige intents", "intent (alle)"]
+    for key in summary + sorted(k for k in hits if k not in summary):
+        v = hits[key]
+        print(f"{key:40} {100 * sum(v) / len(v):5.1f}% ({sum(v)}/{len(v)})")
+    print("\nverwarringen (verwacht -> voorspeld):")
+    for (a, b), n in confusions.most_common(25):
+        print(f"  {n:3} {a} -> {b}")
+    print("\nfouten (tekst | verwacht | voorspeld):")
+    print("\n".join(errors))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
