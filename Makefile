@@ -13,7 +13,7 @@ SPACY  := build/spacy_nl/meta.json
 STAMP  := $(VENV)/.installed
 # Everything the trained model is made from: a change in any of these retrains.
 MODEL_INPUTS := config.yml domain.yml $(wildcard bot/data/*.yml) $(wildcard bot/kennis/*.yml) \
-	bot/importer.py bot/responses.py bot/knowledge.py bot/vraagsoort.py $(SPACY)
+	bot/importer.py bot/responses.py bot/knowledge.py bot/vraagsoort.py bot/noodgeval.py $(SPACY)
 
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 export PYTHONUNBUFFERED := 1

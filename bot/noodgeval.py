@@ -2,8 +2,9 @@
 
 Missing an emergency costs far more than answering "bel 112" once too often, so the
 emergency intent wins whenever the topic classifier gives it at least `threshold`,
-even when another intent (or the low-confidence fallback) scored higher. The
-threshold is chosen on a split of the training data (scripts/noodgeval_drempel.py),
+even when a topic, a follow-up, an out-of-scope question or the low-confidence
+fallback scored higher. Small talk ("hallo", "ja", "stop") is never overridden: those
+words are no emergency, however the classifier ranks them. The threshold is chosen on a split of the training data (scripts/noodgeval_drempel.py),
 never on a held-out set. It runs after FallbackClassifier, which leaves the original
 ranking in place.
 """
@@ -18,7 +19,11 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.knowledge import TOPIC_IDS
+
 EMERGENCY_INTENT = "noodgeval"
+# The intents whose messages may hide an emergency ("er wordt ingebroken bij de buren").
+MAY_HIDE_AN_EMERGENCY = frozenset(TOPIC_IDS) | {"vervolgvraag", "buiten_bereik", "nlu_fallback"}
 
 
 @DefaultV1Recipe.register(
@@ -41,7 +46,7 @@ class NoodgevalVoorrang(GraphComponent):
         for message in messages:
             emergency = emergency_confidence(message)
             intent = message.get(INTENT) or {}
-            if emergency >= self.threshold and intent.get(INTENT_NAME_KEY) != EMERGENCY_INTENT:
+            if emergency >= self.threshold and intent.get(INTENT_NAME_KEY) in MAY_HIDE_AN_EMERGENCY:
                 message.set(INTENT, {INTENT_NAME_KEY: EMERGENCY_INTENT,
                                      PREDICTED_CONFIDENCE_KEY: emergency}, add_to_output=True)
         return messages

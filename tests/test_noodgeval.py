@@ -1,0 +1,47 @@
+"""NoodgevalVoorrang: a plausible emergency wins over a topic, never over small talk."""
+from __future__ import annotations
+
+import pytest
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.noodgeval import NoodgevalVoorrang
+
+
+def parsed(intent: str, confidence: float, emergency: float) -> Message:
+    message = Message(data={"text": "iets"})
+    message.set("intent", {"name": intent, "confidence": confidence})
+    message.set("intent_ranking", [{"name": intent, "confidence": confidence},
+                                   {"name": "noodgeval", "confidence": emergency}])
+    return message
+
+
+def classify(message: Message, threshold: float = 0.15) -> str:
+    [result] = NoodgevalVoorrang({"threshold": threshold}).process([message])
+    return result.get("intent")["name"]
+
+
+@pytest.mark.parametrize("intent", ["high_impact_crimes", "overlast_op_straat", "vervolgvraag",
+                                    "buiten_bereik", "nlu_fallback"])
+def test_a_plausible_emergency_beats_a_topic_or_fallback(intent):
+    assert classify(parsed(intent, 0.8, 0.16)) == "noodgeval"
+
+
+def test_below_the_threshold_the_topic_stays():
+    assert classify(parsed("high_impact_crimes", 0.8, 0.14)) == "high_impact_crimes"
+
+
+@pytest.mark.parametrize("intent", ["begroeting", "bedankt", "stoppen", "bevestigen",
+                                    "ontkennen", "wat_kan_ik_vragen"])
+def test_small_talk_is_never_turned_into_an_emergency(intent):
+    assert classify(parsed(intent, 0.6, 0.4)) == intent
+
+
+def test_the_emergency_keeps_its_own_confidence():
+    [result] = NoodgevalVoorrang({"threshold": 0.15}).process([parsed("horeca", 0.7, 0.3)])
+    assert result.get("intent") == {"name": "noodgeval", "confidence": 0.3}
+
+
+def test_no_ranking_means_no_change():
+    message = Message(data={"text": ""})
+    message.set("intent", {"name": "nlu_fallback", "confidence": 0.0})
+    assert classify(message) == "nlu_fallback"
