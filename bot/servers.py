@@ -98,11 +98,16 @@ WIDGET_ORIGIN = "http://localhost:8000"
 
 
 def rasa_server(model: Path, port: int = 5005, action_port: int = 5055,
-                work_dir: Path = ROOT / "var", cors: str = WIDGET_ORIGIN) -> Server:
+                work_dir: Path = ROOT / "var", cors: str = WIDGET_ORIGIN,
+                endpoints: Optional[Path] = None,
+                env: Optional[Dict[str, str]] = None) -> Server:
+    """`endpoints` and `env` run it with another endpoints file, such as
+    endpoints.production.yml with its settings in `env`."""
     work_dir.mkdir(parents=True, exist_ok=True)  # the SQLite tracker store lives here
-    endpoints = ROOT / "endpoints.yml"
-    if action_port != 5055:
-        endpoints = endpoints_file(action_port, work_dir)
+    if endpoints is None:
+        endpoints = ROOT / "endpoints.yml"
+        if action_port != 5055:
+            endpoints = endpoints_file(action_port, work_dir)
     return Server(
         name="rasa",
         command=[str(BIN / "rasa"), "run", "--model", str(model), "--port", str(port),
@@ -111,6 +116,7 @@ def rasa_server(model: Path, port: int = 5005, action_port: int = 5055,
                  "--endpoints", str(endpoints)],
         health_url=f"http://127.0.0.1:{port}/webhooks/rest/",  # answers once the model is loaded
         public_url=f"http://127.0.0.1:{port}/webhooks/rest/webhook",
+        env=env or {},
     )
 
 
