@@ -18,7 +18,7 @@ MODEL_INPUTS := config.yml domain.yml $(wildcard bot/data/*.yml) $(wildcard bot/
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 export PYTHONUNBUFFERED := 1
 
-.PHONY: run test install spacy train validate migrate purge evaluate benchmark clean
+.PHONY: run test install spacy train validate migrate purge evaluate benchmark load clean
 
 $(STAMP): pyproject.toml
 	@if [ -z "$(PYTHON310)" ]; then \
@@ -75,6 +75,11 @@ evaluate: spacy
 # Round-trip latency through the REST channel and the server's memory.
 benchmark: spacy $(MODEL)
 	$(BIN)/python scripts/benchmark.py --model $(MODEL)
+
+# Whole conversations at 1, 10 and 50 at a time on PostgreSQL and Redis, beside the bare
+# NLU parse time (docs/performance.md). Starts and stops everything itself.
+load: spacy $(MODEL)
+	$(BIN)/python scripts/load.py --model $(MODEL) $(LOAD_ARGS)
 
 clean:
 	rm -rf $(VENV) build models results logs .pytest_cache var
