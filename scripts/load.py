@@ -63,6 +63,8 @@ def percentile(sorted_values: Sequence[float], fraction: float) -> float:
 class Level:
     people: int
     latencies: List[float] = field(default_factory=list)
+    topic_latencies: List[float] = field(default_factory=list)  # topic questions
+    form_latencies: List[float] = field(default_factory=list)  # messages in a signal form
     errors: Counter = field(default_factory=Counter)
     empty: int = 0
     conversations: int = 0
@@ -73,7 +75,7 @@ class Level:
 
 
 async def send(session: aiohttp.ClientSession, url: str, sender: str, text: str,
-               level: Level) -> Optional[str]:
+               level: Level, in_form: bool) -> Optional[str]:
     """One message; returns the joined reply text, or None after an error."""
     start = time.perf_counter()
     try:
@@ -84,6 +86,7 @@ async def send(session: aiohttp.ClientSession, url: str, sender: str, text: str,
         level.errors[type(error).__name__] += 1
         return None
     level.latencies.append((time.perf_counter() - start) * 1000)
+    (level.form_latencies if in_form else level.topic_latencies).append(level.latencies[-1])
     if status != 200:
         level.errors[f"HTTP {status}"] += 1
         return None
@@ -107,7 +110,8 @@ async def person(number: int, urls: List[str], deadline: float, level: Level,
             level.signal_conversations.append(sender)
         reply = None
         for i, text in enumerate(messages):
-            reply = await send(session, urls[(number + i) % len(urls)], sender, text, level)
+            reply = await send(session, urls[(number + i) % len(urls)], sender, text, level,
+                               in_form=is_signal)
             if reply is None:
                 break
         level.conversations += 1
@@ -157,6 +161,11 @@ def report(level: Level, stored: Dict[str, int], parse_p50: float) -> None:
           f"throughput {len(values) / level.elapsed:.1f} messages/s")
     print(f"latency p50 {p50:.0f} ms, p95 {p95:.0f} ms, p99 {p99:.0f} ms, max {values[-1]:.0f} ms"
           f" (p50 = {p50 / parse_p50:.0f}x the bare NLU parse)" if values else "no replies")
+    for name, part in [("topic questions", level.topic_latencies),
+                       ("signal-form messages (action server, database)", level.form_latencies)]:
+        part = sorted(part)
+        print(f"  {name}: p50 {percentile(part, 0.5):.0f} ms, "
+              f"p95 {percentile(part, 0.95):.0f} ms")
     print(f"errors {errors} {dict(level.errors) if errors else ''}, empty replies {level.empty}")
     print(f"signals: conversations {len(level.signal_conversations)}, confirmed "
           f"{len(level.confirmed)}, queued {level.queued}, stored {stored['stored']}, "
@@ -167,8 +176,12 @@ def report(level: Level, stored: Dict[str, int], parse_p50: float) -> None:
 
 def time_nlu_parse(model: Path, rounds: int) -> float:
     """Median in-process NLU parse time (ms) of every message the load test sends."""
-    from rasa.core.agent import Agent
+    import logging
 
+    from rasa.core.agent import Agent
+    from rasa.utils.log_utils import configure_structlog
+
+    configure_structlog(logging.WARNING)  # no debug line per parse
     agent = Agent.load(str(model))
     messages = sorted({m for c in TOPIC_CONVERSATIONS for m in c} | set(SIGNAL_CONVERSATION))
 
