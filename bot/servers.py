@@ -70,6 +70,13 @@ class Server:
                 self.process.wait()
 
 
+# Sanic closes an idle keep-alive connection after 5 s; Rasa's HTTP client keeps them
+# 15 s. Under load Rasa then reuses a connection the action server is closing, the call
+# fails ("Cannot write to closing transport") and the user gets no answer. The server
+# must keep connections longer than the client does (docs/performance.md).
+ACTION_SERVER_ENV = {"SANIC_KEEP_ALIVE_TIMEOUT": "75"}
+
+
 def action_server(port: int = 5055, env: Optional[Dict[str, str]] = None) -> Server:
     return Server(
         name="actions",
@@ -77,7 +84,7 @@ def action_server(port: int = 5055, env: Optional[Dict[str, str]] = None) -> Ser
                  "--actions", "actions"],
         health_url=f"http://127.0.0.1:{port}/health",
         public_url=f"http://127.0.0.1:{port}/webhook",
-        env=env or {},
+        env={**ACTION_SERVER_ENV, **(env or {})},
     )
 
 

@@ -96,7 +96,7 @@ async def send(session: aiohttp.ClientSession, url: str, sender: str, text: str,
 
 
 async def person(number: int, urls: List[str], deadline: float, level: Level,
-                 session: aiohttp.ClientSession) -> None:
+                 session: aiohttp.ClientSession, think: float) -> None:
     """Whole conversations until the deadline; every third one passes on a signal.
     Messages go to the Rasa servers in turn, as a round-robin proxy would send them."""
     for turn in itertools.count(number):
@@ -114,6 +114,7 @@ async def person(number: int, urls: List[str], deadline: float, level: Level,
                                in_form=is_signal)
             if reply is None:
                 break
+            await asyncio.sleep(think)  # reading the answer and typing the next message
         level.conversations += 1
         if is_signal and reply:
             found = REFERENCE.search(reply)
@@ -123,13 +124,13 @@ async def person(number: int, urls: List[str], deadline: float, level: Level,
                 level.queued += 1
 
 
-async def run_level(urls: List[str], people: int, seconds: float) -> Level:
+async def run_level(urls: List[str], people: int, seconds: float, think: float) -> Level:
     level = Level(people)
     timeout = aiohttp.ClientTimeout(total=120)
     connector = aiohttp.TCPConnector(limit=0)
     async with aiohttp.ClientSession(timeout=timeout, connector=connector) as session:
         start = time.monotonic()
-        await asyncio.gather(*(person(i, urls, start + seconds, level, session)
+        await asyncio.gather(*(person(i, urls, start + seconds, level, session, think)
                                for i in range(people)))
         level.elapsed = time.monotonic() - start
     return level
@@ -152,11 +153,11 @@ def check_stored(stack, level: Level) -> Dict[str, int]:
     }
 
 
-def report(level: Level, stored: Dict[str, int], parse_p50: float) -> None:
+def report(level: Level, stored: Dict[str, int], parse_p50: float, think: float) -> None:
     values = sorted(level.latencies)
     p50, p95, p99 = (percentile(values, f) for f in (0.50, 0.95, 0.99))
     errors = sum(level.errors.values())
-    print(f"\n== {level.people} at a time, {level.elapsed:.0f} s ==")
+    print(f"\n== {level.people} at a time, {level.elapsed:.0f} s, think time {think:g} s ==")
     print(f"conversations {level.conversations}, messages {len(values) + errors}, "
           f"throughput {len(values) / level.elapsed:.1f} messages/s")
     print(f"latency p50 {p50:.0f} ms, p95 {p95:.0f} ms, p99 {p99:.0f} ms, max {values[-1]:.0f} ms"
@@ -212,12 +213,15 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=60, help="per level (at most 600)")
     parser.add_argument("--instances", type=int, default=1, help="Rasa servers (1-3)")
     parser.add_argument("--workers", type=int, default=1, help="SANIC_WORKERS per Rasa server")
+    parser.add_argument("--think", type=float, default=0,
+                        help="seconds a person waits before the next message (0: none)")
     parser.add_argument("--parse-rounds", type=int, default=20)
     args = parser.parse_args()
     levels = [int(n) for n in args.levels.split(",")]
     if not all(1 <= n <= 100 for n in levels) or not 1 <= args.seconds <= 600 \
+            or not 0 <= args.think <= 60 \
             or not 1 <= args.instances <= 3 or not 1 <= args.workers <= 4:
-        parser.error("bounded: levels 1-100, seconds 1-600, instances 1-3, workers 1-4")
+        parser.error("bounded: levels 1-100, seconds 1-600, think 0-60, instances 1-3, workers 1-4")
 
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at start")
     parse_p50 = time_nlu_parse(args.model, args.parse_rounds)
@@ -238,10 +242,10 @@ def main() -> int:
             urls = [r.public_url for r in rasas]
             print(f"servers up: {args.instances} Rasa server(s) x {args.workers} worker(s), "
                   f"PostgreSQL tracker store and signals, Redis lock store")
-            asyncio.run(run_level(urls, 2, 5))  # warm-up, not reported
+            asyncio.run(run_level(urls, 2, 5, 0))  # warm-up, not reported
             for people in levels:
-                level = asyncio.run(run_level(urls, people, args.seconds))
-                report(level, check_stored(stack, level), parse_p50)
+                level = asyncio.run(run_level(urls, people, args.seconds, args.think))
+                report(level, check_stored(stack, level), parse_p50, args.think)
             print(f"\nload average at the end: {os.getloadavg()[0]:.1f}")
     return 0
 
