@@ -18,7 +18,7 @@ MODEL_INPUTS := config.yml domain.yml $(wildcard bot/data/*.yml) $(wildcard bot/
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 export PYTHONUNBUFFERED := 1
 
-.PHONY: run test install spacy train validate migrate purge staff-user evaluate benchmark audit clean
+.PHONY: run test install spacy train validate migrate purge staff-user evaluate benchmark load audit clean
 
 $(STAMP): pyproject.toml
 	@if [ -z "$(PYTHON310)" ]; then \
@@ -86,6 +86,11 @@ benchmark: spacy $(MODEL)
 # fit Rasa's pins). Needs PyPI's vulnerability data; says so when it cannot reach it.
 audit: $(STAMP)
 	$(BIN)/python scripts/audit.py
+
+# Whole conversations at 1, 10 and 50 at a time on PostgreSQL and Redis, beside the bare
+# NLU parse time (docs/performance.md). Starts and stops everything itself.
+load: spacy $(MODEL)
+	$(BIN)/python scripts/load.py --model $(MODEL) $(LOAD_ARGS)
 
 clean:
 	rm -rf $(VENV) build models results logs .pytest_cache var

@@ -103,9 +103,12 @@ def engine_for(url: str) -> Engine:
     if url.startswith("sqlite:///"):
         Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
         return create_engine(url, connect_args={"timeout": 15}, future=True)
-    # Small pool: the action server is one of several processes on the database.
-    return create_engine(url, pool_size=3, max_overflow=2, pool_pre_ping=True,
-                         pool_timeout=10, connect_args={"connect_timeout": 5}, future=True)
+    # Small pool: the action server is one of several processes on the database, and
+    # PostgreSQL allows 100 connections in all by default (docs/deploy.md).
+    return create_engine(url, pool_size=int(os.environ.get("DATABASE_POOL_SIZE", 3)),
+                         max_overflow=int(os.environ.get("DATABASE_MAX_OVERFLOW", 2)),
+                         pool_pre_ping=True, pool_timeout=10,
+                         connect_args={"connect_timeout": 5}, future=True)
 
 
 class DatabaseUnavailable(Exception):

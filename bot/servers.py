@@ -74,6 +74,13 @@ class Server:
                 self.process.wait()
 
 
+# Sanic closes an idle keep-alive connection after 5 s; Rasa's HTTP client keeps them
+# 15 s. Under load Rasa then reuses a connection the action server is closing, the call
+# fails ("Cannot write to closing transport") and the user gets no answer. The server
+# must keep connections longer than the client does (docs/performance.md).
+ACTION_SERVER_ENV = {"SANIC_KEEP_ALIVE_TIMEOUT": "75"}
+
+
 def action_server(port: int = 5055, env: Optional[Dict[str, str]] = None) -> Server:
     """The action server; it checks Rasa's token (actions/auth.py): ACTION_SERVER_TOKEN
     in `env`, else the development token of endpoints.yml."""
@@ -83,7 +90,8 @@ def action_server(port: int = 5055, env: Optional[Dict[str, str]] = None) -> Ser
                  "--actions", "actions"],
         health_url=f"http://127.0.0.1:{port}/health",
         public_url=f"http://127.0.0.1:{port}/webhook",
-        env={"SANIC_HOST": "127.0.0.1", **(env or {})},  # rasa-sdk listens on 0.0.0.0 otherwise
+        # rasa-sdk listens on 0.0.0.0 otherwise
+        env={"SANIC_HOST": "127.0.0.1", **ACTION_SERVER_ENV, **(env or {})},
     )
 
 
@@ -107,14 +115,20 @@ WIDGET_ORIGIN = "http://localhost:8000"
 
 def rasa_server(model: Path, port: int = 5005, action_port: int = 5055,
                 work_dir: Path = ROOT / "var", cors: str = WIDGET_ORIGIN,
-                action_token: Optional[str] = None) -> Server:
+                action_token: Optional[str] = None,
+                endpoints: Optional[Path] = None,
+                env: Optional[Dict[str, str]] = None) -> Server:
     """The Rasa server. Its HTTP API listens on localhost only and wants a token:
-    RASA_API_TOKEN, or a random one kept in `Server.api_token`."""
+    RASA_API_TOKEN, or a random one kept in `Server.api_token`. `endpoints` and `env`
+    run it with another endpoints file, such as endpoints.production.yml with its
+    settings in `env`."""
     work_dir.mkdir(parents=True, exist_ok=True)  # the SQLite tracker store lives here
-    endpoints = ROOT / "endpoints.yml"
-    if action_port != 5055 or action_token:
-        endpoints = endpoints_file(action_port, work_dir, action_token)
-    api_token = os.environ.get("RASA_API_TOKEN") or secrets.token_urlsafe(32)
+    if endpoints is None:
+        endpoints = ROOT / "endpoints.yml"
+        if action_port != 5055 or action_token:
+            endpoints = endpoints_file(action_port, work_dir, action_token)
+    api_token = (env or {}).get("RASA_API_TOKEN") or os.environ.get("RASA_API_TOKEN") \
+        or secrets.token_urlsafe(32)
     return Server(
         name="rasa",
         command=[str(BIN / "rasa"), "run", "--model", str(model), "--port", str(port),
@@ -124,6 +138,7 @@ def rasa_server(model: Path, port: int = 5005, action_port: int = 5055,
         health_url=f"http://127.0.0.1:{port}/webhooks/rest/",  # answers once the model is loaded
         public_url=f"http://127.0.0.1:{port}/webhooks/rest/webhook",
         api_token=api_token,
+        env=env or {},
     )
 
 
