@@ -1,7 +1,8 @@
 """A real browser for page tests: Debian's Chromium driven by Playwright, never a downloaded one.
 
-Use it from a test module with `from tests.browser import browser, axe_violations`
-(`browser` is a session fixture; import it so pytest sees it).
+`browser` is a session fixture, registered once in tests/conftest.py: Playwright's sync
+API allows one instance per process, so test modules must not import it themselves.
+They import `axe_violations` from here.
 """
 from __future__ import annotations
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.servers import free_port, running, staff_server
-from tests.browser import axe_violations, browser  # noqa: F401  (browser is a fixture)
+from tests.browser import axe_violations
 from tests.staff_support import PASSWORD, XSS, add_user, make_database, seed_signals
 
 LOGS = Path(__file__).resolve().parent.parent / "results" / "server-logs"
