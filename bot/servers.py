@@ -132,7 +132,8 @@ def rasa_server(model: Path, port: int = 5005, action_port: int = 5055,
     return Server(
         name="rasa",
         command=[str(BIN / "rasa"), "run", "--model", str(model), "--port", str(port),
-                 "--interface", "127.0.0.1", "--enable-api", "--auth-token", api_token,
+                 "--interface", "127.0.0.1", "--enable-api",
+                 f"--auth-token={api_token}",  # one word: a token may start with "-"
                  "--cors", cors, "--credentials", str(ROOT / "credentials.yml"),
                  "--endpoints", str(endpoints)],
         health_url=f"http://127.0.0.1:{port}/webhooks/rest/",  # answers once the model is loaded

@@ -1,0 +1,19 @@
+"""bot.servers builds command lines that Rasa's own argument parser reads as meant."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rasa.__main__ import create_argument_parser
+
+from bot.servers import rasa_server
+
+
+@pytest.mark.parametrize("token", ["-begint-met-streepje", "--ook-dit", "gewoon_token"])
+def test_any_api_token_reaches_rasa_as_the_token(monkeypatch, tmp_path, token):
+    # secrets.token_urlsafe can start with "-", which argparse would take for an option.
+    monkeypatch.setenv("RASA_API_TOKEN", token)
+    server = rasa_server(Path("models/veiligheid.tar.gz"), port=5999, work_dir=tmp_path)
+    args = create_argument_parser().parse_args(server.command[1:])
+    assert args.auth_token == token == server.api_token
+    assert args.enable_api and args.interface == "127.0.0.1"
