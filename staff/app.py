@@ -207,8 +207,10 @@ def create_app(config: Optional[dict] = None) -> Flask:
 
     @app.context_processor
     def helpers():
+        # The logout form is only shown: formdata=None keeps it from reading the request,
+        # which fails again on a too-large body and would hide the 413 page.
         return {"topic_name": queries.topic_name, "local": queries.local,
-                "logout_form": ButtonForm(), "STATUSES": workflow.STATUSES}
+                "logout_form": ButtonForm(formdata=None), "STATUSES": workflow.STATUSES}
 
     @app.template_filter("datum")
     def datum(moment: Optional[datetime]) -> str:
