@@ -3,6 +3,7 @@
 Only the files in `widget/` listed in PAGES are served. Every answer carries security
 headers; the Content-Security-Policy lets the page talk to itself and to the Rasa server
 only. The Rasa URL comes from --rasa-url or RASA_URL, so tests can use any port.
+The HTML pages share one header, `widget/header.html`, filled in when a page is served.
 
     python -m bot.website --port 8000 --rasa-url http://localhost:5005
 """
@@ -15,6 +16,7 @@ import sys
 from functools import partial
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from string import Template
 from typing import Dict, Tuple
 from urllib.parse import urlsplit
 
@@ -28,6 +30,11 @@ PAGES: Dict[str, Tuple[str, str]] = {
     "/chat-widget.css": ("chat-widget.css", "text/css; charset=utf-8"),
     "/site.css": ("site.css", "text/css; charset=utf-8"),
 }
+
+# The HTML pages are string.Template texts: $site_header is the header (with the menu link
+# of the page shown marked aria-current) and $rasa_url the Rasa URL. $$ writes a "$".
+HEADER = "header.html"
+MENU = {"/": "current_home", "/privacy": "current_privacy"}  # URL path -> name in HEADER
 
 NOT_FOUND = ("<!DOCTYPE html><html lang=\"nl\"><head><meta charset=\"utf-8\">"
              "<title>Pagina niet gevonden</title></head><body><main><h1>Pagina niet gevonden"
@@ -58,6 +65,15 @@ def security_headers(rasa_url: str) -> Dict[str, str]:
     }
 
 
+def render_page(name: str, path: str, rasa_url: str) -> str:
+    """An HTML page of widget/ with the shared header and the Rasa URL filled in."""
+    current = {key: ' aria-current="page"' if menu_path == path else ""
+               for menu_path, key in MENU.items()}
+    header = Template((WIDGET_DIR / HEADER).read_text(encoding="utf-8")).substitute(current)
+    page = Template((WIDGET_DIR / name).read_text(encoding="utf-8"))
+    return page.substitute(site_header=header.rstrip("\n"), rasa_url=html.escape(rasa_url))
+
+
 class Handler(BaseHTTPRequestHandler):
     def version_string(self) -> str:
         return "website"  # no Python version for attackers to read
@@ -73,10 +89,9 @@ class Handler(BaseHTTPRequestHandler):
         if path not in PAGES:
             return 404, "text/html; charset=utf-8", NOT_FOUND.encode()
         name, content_type = PAGES[path]
-        data = (WIDGET_DIR / name).read_bytes()
-        if name == "index.html":
-            data = data.replace(b"{{RASA_URL}}", html.escape(self.rasa_url).encode())
-        return 200, content_type, data
+        if content_type.startswith("text/html"):
+            return 200, content_type, render_page(name, path, self.rasa_url).encode()
+        return 200, content_type, (WIDGET_DIR / name).read_bytes()
 
     def answer(self, with_body: bool) -> None:
         status, content_type, data = self.body_for(urlsplit(self.path).path)

@@ -207,8 +207,10 @@ def create_app(config: Optional[dict] = None) -> Flask:
 
     @app.context_processor
     def helpers():
+        # The logout form is only shown: formdata=None keeps it from reading the request,
+        # which fails again on a too-large body and would hide the 413 page.
         return {"topic_name": queries.topic_name, "local": queries.local,
-                "logout_form": ButtonForm(), "STATUSES": workflow.STATUSES}
+                "logout_form": ButtonForm(formdata=None), "STATUSES": workflow.STATUSES}
 
     @app.template_filter("datum")
     def datum(moment: Optional[datetime]) -> str:
@@ -444,33 +446,28 @@ def create_app(config: Optional[dict] = None) -> Flask:
         return render_template("auditlog.html", entries=list(entries))
 
     # -- errors ---------------------------------------------------------------------
-    @app.errorhandler(CSRFError)
-    def csrf_error(_error):
-        return render_template("fout.html", title="Formulier verlopen", message=(
-            "Dit formulier is verlopen of niet geldig. Laad de pagina opnieuw en probeer "
-            "het nog eens.")), 400
-
-    @app.errorhandler(403)
-    def forbidden(_error):
-        return render_template("fout.html", title="Geen toegang", message=(
-            "Je rol geeft geen toegang tot deze pagina of deze gegevens.")), 403
-
-    @app.errorhandler(404)
-    def not_found(_error):
-        return render_template("fout.html", title="Niet gevonden", message=(
-            "Deze pagina of dit signaal bestaat niet (meer).")), 404
-
-    @app.errorhandler(413)
-    def too_large(_error):
-        return render_template("fout.html", title="Te veel tekst", message=(
-            "Het formulier bevat te veel tekst.")), 413
-
-    @app.errorhandler(500)
-    def server_error(_error):
-        return render_template("fout.html", title="Er ging iets mis", message=(
-            "Er ging iets mis aan onze kant. Probeer het later opnieuw.")), 500
+    for error, (status, title, message) in ERROR_PAGES.items():
+        app.register_error_handler(error, error_page(status, title, message))
 
     return app
+
+
+# error (HTTP status or exception class) -> (status, title, message) of the page shown
+ERROR_PAGES = {
+    CSRFError: (400, "Formulier verlopen", "Dit formulier is verlopen of niet geldig. Laad "
+                "de pagina opnieuw en probeer het nog eens."),
+    403: (403, "Geen toegang", "Je rol geeft geen toegang tot deze pagina of deze gegevens."),
+    404: (404, "Niet gevonden", "Deze pagina of dit signaal bestaat niet (meer)."),
+    413: (413, "Te veel tekst", "Het formulier bevat te veel tekst."),
+    500: (500, "Er ging iets mis", "Er ging iets mis aan onze kant. Probeer het later opnieuw."),
+}
+
+
+def error_page(status: int, title: str, message: str):
+    """An error handler that shows fout.html with this title and message."""
+    def handler(_error):
+        return render_template("fout.html", title=title, message=message), status
+    return handler
 
 
 @contextmanager

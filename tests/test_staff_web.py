@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select, update
 
 from actions import retention
-from actions.storage import SignalStore
+from actions.storage import SignalStore, engine_for
 from staff.app import create_app
 from staff.queries import topic_name
 from staff.models import AuditEntry, LoginThrottle, StaffSession, now, retention_days
@@ -311,6 +311,25 @@ def test_unknown_signal_is_a_dutch_404(client):
     login(client, "mia")
     response = client.get("/signalen/SIG-2026-999999")
     assert response.status_code == 404 and "bestaat niet" in response.text
+
+
+def test_every_error_is_a_dutch_page_with_its_own_status(client, site):
+    login(client, "mia")
+    token = csrf_token(client.get("/signalen").text)
+    too_much = client.post("/beheer/bewaartermijn", data={"csrf_token": token,
+                                                          "dagen": "1" * 70_000})
+    with engine_for(site[1]).begin() as connection:
+        connection.exec_driver_sql("DROP TABLE signalen")  # a real failure in the database
+    for response, status, title in [
+            (client.post("/uitloggen"), 400, "Formulier verlopen"),
+            (client.get("/beheer"), 403, "Geen toegang"),
+            (client.get("/bestaat-niet"), 404, "Niet gevonden"),
+            (too_much, 413, "Te veel tekst"),
+            (client.get("/signalen"), 500, "Er ging iets mis")]:
+        assert response.status_code == status
+        page = response.text
+        assert f"<h1>{title}</h1>" in page and "Naar de signalen" in page
+        assert "Traceback" not in page and "sqlite" not in page.lower()
 
 
 # -- export ---------------------------------------------------------------------------

@@ -16,31 +16,17 @@ from staff import workflow
 from staff.models import AuditEntry, StatusNote
 from staff.queries import by_reference
 from tests.conftest import migrate
-from tests.postgres import postgres_server
+from tests.databases import DATABASES, migrated_database, postgres_url  # noqa: F401 - fixture
 from tests.staff_support import seed_signals, sessions
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.fixture(scope="module")
-def postgres_url():
-    with postgres_server() as server:
-        yield server.url
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=DATABASES)
 def database(request, tmp_path):
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'signalen.db'}"
-    else:
-        url = request.getfixturevalue("postgres_url")
-        engine_for(url).dispose()
-    migrate(url)
-    references = seed_signals(url, tmp_path / "outbox")
-    yield url, references
-    with engine_for(url).begin() as connection:
-        for table in ("signaal_notities", "auditlog", "signalen"):
-            connection.exec_driver_sql(f"DELETE FROM {table}")
+    tables = ["signaal_notities", "auditlog", "signalen"]
+    with migrated_database(request, tmp_path, tables) as url:
+        yield url, seed_signals(url, tmp_path / "outbox")
 
 
 def alembic(url: str, *args: str) -> subprocess.CompletedProcess:

@@ -15,6 +15,7 @@ from actions.storage import (
     idempotency_key,
 )
 from tests.conftest import migrate
+from tests.databases import DATABASES, migrated_database, postgres_url  # noqa: F401 - fixture
 from tests.postgres import postgres_server
 
 
@@ -28,24 +29,10 @@ def new_signal(submission: str = "1", **overrides) -> NewSignal:
     return NewSignal(**values)
 
 
-@pytest.fixture(scope="module")
-def postgres_url():
-    with postgres_server() as server:
-        yield server.url
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=DATABASES)
 def store(request, tmp_path):
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'signalen.db'}"
-    else:
-        url = request.getfixturevalue("postgres_url")
-        engine_for(url).dispose()
-    migrate(url)
-    store = SignalStore(url, outbox=tmp_path / "outbox")
-    yield store
-    with store.engine.begin() as connection:
-        connection.exec_driver_sql("DELETE FROM signalen")
+    with migrated_database(request, tmp_path, tables=["signalen"]) as url:
+        yield SignalStore(url, outbox=tmp_path / "outbox")
 
 
 def test_migrations_create_the_table(store):

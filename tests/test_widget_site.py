@@ -44,14 +44,28 @@ def test_pages_are_served_with_security_headers(website, path, kind):
 def test_the_demo_page_embeds_the_widget_with_the_configured_rasa_url(website):
     page = get(website, "/").text
     assert '<html lang="nl">' in page
-    assert f'data-server="{RASA}"' in page and "{{RASA_URL}}" not in page
+    assert f'data-server="{RASA}"' in page and "$" not in page  # every placeholder filled in
     assert '<script src="/chat-widget.js"' in page
     assert "http" not in page.replace(RASA, "")  # nothing loaded from elsewhere
 
 
+MENU = {"/": "Veiligheid", "/privacy": "Privacy"}
+
+
+@pytest.mark.parametrize("path", MENU)
+def test_both_pages_have_the_one_header_with_their_own_menu_link_marked(website, path):
+    page = get(website, path).text
+    assert page.count('<header class="site-header">') == 1 and "$" not in page
+    assert page.index('<a class="skip" href="#inhoud">') < page.index('<main id="inhoud"')
+    for link, label in MENU.items():
+        current = ' aria-current="page"' if link == path else ""
+        assert f'<a href="{link}"{current}>{label}</a>' in page
+    assert page.count("aria-current") == 1
+
+
 @pytest.mark.parametrize("path", [
-    "/index.html", "/../bot/servers.py", "/%2e%2e/pyproject.toml", "/widget/server.py",
-    "/chat-widget.js/../../pyproject.toml", "/nope",
+    "/index.html", "/header.html", "/../bot/servers.py", "/%2e%2e/pyproject.toml",
+    "/widget/server.py", "/chat-widget.js/../../pyproject.toml", "/nope",
 ])
 def test_only_listed_files_are_served(website, path):
     response = get(website, path)
