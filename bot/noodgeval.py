@@ -3,7 +3,9 @@
 Missing an emergency costs far more than answering "bel 112" once too often, so the
 emergency intent wins whenever the topic classifier gives it at least `threshold`,
 even when a topic, a follow-up, an out-of-scope question or the low-confidence
-fallback scored higher. Small talk ("hallo", "ja", "stop") is never overridden: those
+fallback scored higher. When a topic scored higher, that topic is kept as entity
+`onderwerp`: a rule then gives 112 first and the topic answer after it, so a message
+that was no emergency after all still gets its answer. Small talk ("hallo", "ja", "stop") is never overridden: those
 words are no emergency, however the classifier ranks them. The threshold is chosen on a split of the training data (scripts/noodgeval_drempel.py),
 never on a held-out set. It runs after FallbackClassifier, which leaves the original
 ranking in place.
@@ -16,14 +18,24 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY
+from rasa.shared.nlu.constants import (
+    ENTITIES,
+    INTENT,
+    INTENT_NAME_KEY,
+    INTENT_RANKING_KEY,
+    PREDICTED_CONFIDENCE_KEY,
+    TEXT,
+)
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.knowledge import TOPIC_IDS
 
 EMERGENCY_INTENT = "noodgeval"
-# The intents whose messages may hide an emergency ("er wordt ingebroken bij de buren").
-MAY_HIDE_AN_EMERGENCY = frozenset(TOPIC_IDS) | {"vervolgvraag", "buiten_bereik", "nlu_fallback"}
+TOPIC_ENTITY = "onderwerp"  # fills slot onderwerp, so utter_antwoord can follow the 112
+# The intents whose messages may hide an emergency ("er wordt ingebroken bij de buren",
+# "mijn ex staat voor de deur en dreigt me iets aan te doen" read as passing on a signal).
+MAY_HIDE_AN_EMERGENCY = frozenset(TOPIC_IDS) | {
+    "vervolgvraag", "buiten_bereik", "nlu_fallback", "signaal_doorgeven"}
 
 
 @DefaultV1Recipe.register(
@@ -46,10 +58,19 @@ class NoodgevalVoorrang(GraphComponent):
         for message in messages:
             emergency = emergency_confidence(message)
             intent = message.get(INTENT) or {}
-            if emergency >= self.threshold and intent.get(INTENT_NAME_KEY) in MAY_HIDE_AN_EMERGENCY:
+            understood = intent.get(INTENT_NAME_KEY)
+            if emergency >= self.threshold and understood in MAY_HIDE_AN_EMERGENCY:
                 message.set(INTENT, {INTENT_NAME_KEY: EMERGENCY_INTENT,
                                      PREDICTED_CONFIDENCE_KEY: emergency}, add_to_output=True)
+                if understood in TOPIC_IDS:
+                    keep_topic(message, understood)
         return messages
+
+
+def keep_topic(message: Message, topic: str) -> None:
+    entity = {"entity": TOPIC_ENTITY, "value": topic, "start": 0,
+              "end": len(message.get(TEXT) or ""), "extractor": NoodgevalVoorrang.__name__}
+    message.set(ENTITIES, (message.get(ENTITIES) or []) + [entity], add_to_output=True)
 
 
 def emergency_confidence(message: Message) -> float:

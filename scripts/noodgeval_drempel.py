@@ -67,11 +67,15 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--folds", type=int, default=3)
     parser.add_argument("--nlu", type=Path, default=ROOT / "bot/data/nlu.yml")
+    parser.add_argument("--config", type=Path, default=ROOT / "config.yml",
+                        help="pipeline to measure (to compare a variant)")
+    parser.add_argument("--show-missed", action="store_true",
+                        help="print the training examples missed at the chosen threshold")
     args = parser.parse_args()
     data = yaml.safe_load(args.nlu.read_text(encoding="utf-8"))
-    results = []  # (true intent, classifier's top intent, emergency confidence)
+    results = []  # (true intent, classifier's top intent, emergency confidence, text)
     with tempfile.TemporaryDirectory() as tmp:
-        config = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))
+        config = yaml.safe_load(args.config.read_text(encoding="utf-8"))
         config["pipeline"] = [c for c in config["pipeline"]
                               if c["name"] != "bot.noodgeval.NoodgevalVoorrang"]
         config_file = Path(tmp) / "config.yml"
@@ -85,7 +89,8 @@ def main() -> int:
                            stdout=subprocess.DEVNULL)
             scored = asyncio.run(emergency_scores(Path(tmp) / f"fold-{fold}.tar.gz",
                                                   [t for t, _ in held]))
-            results += [(intent, top, conf) for (_, intent), (top, conf) in zip(held, scored)]
+            results += [(intent, top, conf, text)
+                        for (text, intent), (top, conf) in zip(held, scored)]
 
     emergencies = [r for r in results if r[0] == EMERGENCY]
     others = [r for r in results if r[0] != EMERGENCY]
@@ -93,17 +98,28 @@ def main() -> int:
           f"{args.folds} folds")
     (ROOT / "results").mkdir(exist_ok=True)
     (ROOT / "results" / "noodgeval-drempel.json").write_text(json.dumps(results))
-    caught_plain = sum(top == EMERGENCY for _, top, _ in emergencies)
-    false_plain = sum(top == EMERGENCY for _, top, _ in others)
+    caught_plain = sum(top == EMERGENCY for _, top, _, _ in emergencies)
+    false_plain = sum(top == EMERGENCY for _, top, _, _ in others)
     print(f"zonder voorrang: {caught_plain}/{len(emergencies)} herkend, "
           f"{false_plain} onterecht 112")
     for threshold in THRESHOLDS:
         def to_112(top: str, confidence: float) -> bool:  # as NoodgevalVoorrang decides
             return top == EMERGENCY or (top in MAY_HIDE_AN_EMERGENCY and confidence >= threshold)
-        caught = sum(to_112(top, c) for _, top, c in emergencies)
-        wrong = [(i, c) for i, top, c in others if to_112(top, c)]
+        caught = sum(to_112(top, c) for _, top, c, _ in emergencies)
+        wrong = [(i, c) for i, top, c, _ in others if to_112(top, c)]
         print(f"drempel {threshold:.2f}: {caught}/{len(emergencies)} herkend, "
               f"{len(wrong)} onterecht 112 ({', '.join(sorted({i for i, _ in wrong}))})")
+    if args.show_missed:
+        chosen = next(c["threshold"] for c in yaml.safe_load(args.config.read_text(
+            encoding="utf-8"))["pipeline"] if c["name"] == "bot.noodgeval.NoodgevalVoorrang")
+        print(f"\nbij drempel {chosen}: gemist")
+        for _, top, c, text in emergencies:
+            if not (top == EMERGENCY or (top in MAY_HIDE_AN_EMERGENCY and c >= chosen)):
+                print(f"  {c:.2f} {top:20} {text}")
+        print("onterecht 112")
+        for intent, top, c, text in others:
+            if top == EMERGENCY or (top in MAY_HIDE_AN_EMERGENCY and c >= chosen):
+                print(f"  {c:.2f} {intent:20} {text}")
     return 0
 
 

@@ -47,6 +47,18 @@ def test_emergency_gets_112_first(chat: Chat):
     assert messages[0]["text"].startswith("**Bel nu 112.**")
 
 
+def test_a_topic_question_that_may_be_an_emergency_gets_112_then_the_answer(chat: Chat, kb):
+    # What bot.noodgeval makes of a topic message with a plausible emergency score.
+    both = [m.get("text", "") for m in chat.say(
+        '/noodgeval{"onderwerp": "high_impact_crimes", "vraagsoort": "melden"}')]
+    assert chat.slots()["onderwerp"] == "high_impact_crimes"
+    # A plain emergency gets 112 alone, not the previous topic's answer again.
+    emergency = [m.get("text", "") for m in chat.say("/noodgeval")]
+    assert emergency[0].startswith("**Bel nu 112.**")
+    assert both[:len(emergency)] == emergency
+    assert f"{kb.topic('high_impact_crimes').naam}: melden" in "\n".join(both[len(emergency):])
+
+
 def test_out_of_scope_is_honest_and_clears_the_topic(chat: Chat):
     chat.text("wat doet een stadsmarinier")
     answer = chat.text("wanneer wordt het grofvuil opgehaald?")

@@ -21,9 +21,28 @@ def classify(message: Message, threshold: float = 0.15) -> str:
 
 
 @pytest.mark.parametrize("intent", ["high_impact_crimes", "overlast_op_straat", "vervolgvraag",
-                                    "buiten_bereik", "nlu_fallback"])
+                                    "buiten_bereik", "nlu_fallback", "signaal_doorgeven"])
 def test_a_plausible_emergency_beats_a_topic_or_fallback(intent):
     assert classify(parsed(intent, 0.8, 0.16)) == "noodgeval"
+
+
+def test_an_overridden_topic_is_kept_for_the_answer_after_112():
+    [result] = NoodgevalVoorrang({"threshold": 0.15}).process(
+        [parsed("high_impact_crimes", 0.8, 0.16)])
+    assert [(e["entity"], e["value"]) for e in result.get("entities")] == \
+        [("onderwerp", "high_impact_crimes")]
+
+
+@pytest.mark.parametrize("intent", ["vervolgvraag", "buiten_bereik", "nlu_fallback",
+                                    "signaal_doorgeven"])
+def test_without_a_topic_there_is_no_answer_to_keep(intent):
+    [result] = NoodgevalVoorrang({"threshold": 0.15}).process([parsed(intent, 0.8, 0.16)])
+    assert not result.get("entities")
+
+
+def test_a_plain_emergency_gets_no_topic():
+    [result] = NoodgevalVoorrang({"threshold": 0.15}).process([parsed("noodgeval", 0.9, 0.9)])
+    assert result.get("intent")["name"] == "noodgeval" and not result.get("entities")
 
 
 def test_below_the_threshold_the_topic_stays():
