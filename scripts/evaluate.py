@@ -23,10 +23,12 @@ from rasa.shared.nlu.training_data.loading import load_data
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-# nlu.yml was written in session 1 and its errors were looked at then; nlu_v2.yml was
-# written later by someone who saw neither the training data nor nlu.yml, and is the
-# honest figure. Neither is ever trained on.
-HELDOUT_SETS = [ROOT / "tests" / "heldout" / "nlu_v2.yml", ROOT / "tests" / "heldout" / "nlu.yml"]
+# Each set was written by someone who saw only the brochure and a brief, never the
+# training data; none is ever trained on. nlu_v3.yml (written 2026-11-28, 40
+# emergencies) is the honest figure now: the errors on nlu.yml were read in session 1,
+# and some v2 emergencies were seen in logs in session 2.
+HELDOUT = ROOT / "tests" / "heldout"
+HELDOUT_SETS = [HELDOUT / "nlu_v3.yml", HELDOUT / "nlu_v2.yml", HELDOUT / "nlu.yml"]
 PIPELINES = {
     "dit project": ROOT / "config.yml",
     "Rasa-standaard": ROOT / "scripts" / "config_rasa_default.yml",
@@ -111,7 +113,8 @@ def score(examples: List[Example], predictions: List[Prediction]) -> Dict[str, s
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", type=Path, default=ROOT / "results" / "heldout")
-    parser.add_argument("--heldout", type=Path, nargs="+", default=HELDOUT_SETS)
+    parser.add_argument("--heldout", type=lambda p: Path(p).resolve(), nargs="+",
+                        default=HELDOUT_SETS)
     parser.add_argument("--only-this-project", action="store_true",
                         help="skip Rasa's default pipeline (it trains for about 15 minutes)")
     parser.add_argument("--show-errors", action="store_true",
