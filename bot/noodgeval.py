@@ -5,10 +5,11 @@ emergency intent wins whenever the topic classifier gives it at least `threshold
 even when a topic, a follow-up, an out-of-scope question or the low-confidence
 fallback scored higher. When a topic scored higher, that topic is kept as entity
 `onderwerp`: a rule then gives 112 first and the topic answer after it, so a message
-that was no emergency after all still gets its answer. Small talk ("hallo", "ja", "stop") is never overridden: those
-words are no emergency, however the classifier ranks them. The threshold is chosen on a split of the training data (scripts/noodgeval_drempel.py),
-never on a held-out set. It runs after FallbackClassifier, which leaves the original
-ranking in place.
+that was no emergency after all still gets its answer. Small talk ("hallo", "ja",
+"stop") is never overridden: those words are no emergency, however the classifier
+ranks them. The threshold is chosen on a split of the training data
+(scripts/noodgeval_drempel.py), never on a held-out set. It runs after
+FallbackClassifier, which leaves the original ranking in place.
 """
 from __future__ import annotations
 
