@@ -21,6 +21,8 @@ from typing import Dict, List, Tuple
 from rasa.core.agent import Agent
 from rasa.shared.nlu.training_data.loading import load_data
 
+from bot.knowledge import TOPIC_IDS
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 # Each set was written by someone who saw only the brochure and a brief, never the
@@ -35,11 +37,7 @@ PIPELINES = {
     "dit project": ROOT / "config.yml",
     "Rasa-standaard": ROOT / "scripts" / "config_rasa_default.yml",
 }
-TOPICS = (
-    "cameratoezicht overlast_op_straat jongerenwerk woonoverlast high_impact_crimes "
-    "voetbal stadsmariniers ondermijning horeca cyberweerbaarheid polarisatie "
-    "evenementen demonstraties veiligheidsbeleving"
-).split()
+TOPICS = TOPIC_IDS  # the fourteen topic ids, from bot/kennis
 KINDS = ("uitleg", "invloed", "melden", "signaal")
 NOT_A_TOPIC = {"buiten_bereik", "nlu_fallback"}
 
