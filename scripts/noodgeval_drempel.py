@@ -29,6 +29,7 @@ from bot.noodgeval import MAY_HIDE_AN_EMERGENCY
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 EMERGENCY = "noodgeval"
+OUT_OF_SCOPE = "buiten_bereik"
 THRESHOLDS = (0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4)
 MAX_ANSWERS_LOST = 0.03
 RESULTS = ROOT / "results" / "noodgeval-drempel.json"
@@ -84,14 +85,16 @@ def main() -> int:
     parser.add_argument("--show-missed", action="store_true",
                         help="print the training examples missed at the chosen threshold")
     parser.add_argument("--from-results", action="store_true",
-                        help=f"report the last run again from {RESULTS.relative_to(ROOT)}")
+                        help="report the last run again from the results file")
+    parser.add_argument("--results", type=Path, default=RESULTS,
+                        help=f"results file (default {RESULTS.relative_to(ROOT)})")
     args = parser.parse_args()
     if args.from_results:
-        results = [tuple(r) for r in json.loads(RESULTS.read_text())]
+        results = [tuple(r) for r in json.loads(args.results.read_text())]
     else:
         results = cross_validate(args)
-        RESULTS.parent.mkdir(exist_ok=True)
-        RESULTS.write_text(json.dumps(results))
+        args.results.parent.mkdir(exist_ok=True)
+        args.results.write_text(json.dumps(results))
     report(results, args.folds, args.show_missed)
     return 0
 
@@ -123,6 +126,13 @@ def cross_validate(args: argparse.Namespace) -> List[Result]:
 def report(results: List[Result], folds: int, show_missed: bool) -> None:
     emergencies = [r for r in results if r[0] == EMERGENCY]
     others = [r for r in results if r[0] != EMERGENCY]
+    # The classifier alone, to compare pipelines on the same folds.
+    topics = [r for r in others if r[0] in TOPIC_IDS]
+    out_of_scope = [r for r in others if r[0] == OUT_OF_SCOPE]
+    print(f"onderwerp goed: {sum(r[1] == r[0] for r in topics)}/{len(topics)} "
+          f"({sum(r[1] == r[0] for r in topics) / len(topics):.1%}); "
+          f"buiten bereik als onderwerp: {sum(r[1] in TOPIC_IDS for r in out_of_scope)}"
+          f"/{len(out_of_scope)}")
     print(f"\n{len(emergencies)} noodgevallen en {len(others)} andere berichten, {folds} folds")
     print("drempel | 112 bij noodgeval | antwoord kwijt | antwoord na onnodige 112")
     chosen = None
