@@ -1,0 +1,28 @@
+"""The held-out sets measure the assistant on messages it has never seen, so no held-out
+message may also be a training example (an accidental copy would inflate the figures)."""
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+HELDOUT_SETS = sorted((ROOT / "tests" / "heldout").glob("*.yml"))
+
+
+def messages(path: Path) -> set:
+    found = set()
+    for block in yaml.safe_load(path.read_text(encoding="utf-8"))["nlu"]:
+        for line in block.get("examples", "").splitlines():
+            if line.strip().startswith("- "):
+                found.add(" ".join(line.strip()[2:].lower().split()))
+    return found
+
+
+def test_there_are_heldout_sets():
+    assert len(HELDOUT_SETS) >= 5
+
+
+@pytest.mark.parametrize("heldout", HELDOUT_SETS, ids=lambda p: p.name)
+def test_no_heldout_message_is_a_training_example(heldout):
+    copied = messages(heldout) & messages(ROOT / "bot" / "data" / "nlu.yml")
+    assert not copied, f"{heldout.name} messages also in bot/data/nlu.yml: {sorted(copied)}"
