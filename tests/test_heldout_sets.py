@@ -26,3 +26,9 @@ def test_there_are_heldout_sets():
 def test_no_heldout_message_is_a_training_example(heldout):
     copied = messages(heldout) & messages(ROOT / "bot" / "data" / "nlu.yml")
     assert not copied, f"{heldout.name} messages also in bot/data/nlu.yml: {sorted(copied)}"
+
+
+@pytest.mark.parametrize("heldout", HELDOUT_SETS, ids=lambda p: p.name)
+def test_every_heldout_block_has_messages(heldout):
+    for block in yaml.safe_load(heldout.read_text(encoding="utf-8"))["nlu"]:
+        assert block.get("examples", "").strip(), f"{heldout.name}: empty block {block['intent']}"
