@@ -11,6 +11,7 @@ their answer. Held-out sets are never used here.
 from __future__ import annotations
 
 import argparse
+import logging
 import asyncio
 import hashlib
 import json
@@ -22,6 +23,7 @@ from typing import List, Tuple
 
 import yaml
 from rasa.core.agent import Agent
+from rasa.utils.log_utils import configure_structlog
 
 from bot.knowledge import TOPIC_IDS
 from bot.noodgeval import MAY_HIDE_AN_EMERGENCY
@@ -66,6 +68,8 @@ def write_without_fold(data: dict, fold: int, folds: int, path: Path) -> List[Tu
 
 
 async def emergency_scores(model: Path, texts: List[str]) -> List[Tuple[str, float]]:
+    # Rasa logs every parse at debug level; keep the output to the figures.
+    configure_structlog(logging.WARNING)
     agent = Agent.load(str(model))
     scores = []
     for text in texts:

@@ -14,6 +14,7 @@ out-of-scope never answered as a topic, and the errors.
 from __future__ import annotations
 
 import argparse
+import logging
 import asyncio
 import hashlib
 import subprocess
@@ -64,7 +65,10 @@ def write_nlu(path: Path, data: List[Block]) -> None:
 
 async def predict(model: Path, texts: List[str]) -> List[Tuple[str, str, float]]:
     from rasa.core.agent import Agent
+    from rasa.utils.log_utils import configure_structlog
 
+    # Rasa logs every parse at debug level; keep the output to the figures.
+    configure_structlog(logging.WARNING)
     agent = Agent.load(str(model))
     out = []
     for text in texts:
