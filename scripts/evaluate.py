@@ -123,6 +123,9 @@ def main() -> int:
                         default=HELDOUT_SETS)
     parser.add_argument("--only-this-project", action="store_true",
                         help="skip Rasa's default pipeline (it trains for about 15 minutes)")
+    parser.add_argument("--reuse-models", action="store_true",
+                        help="test the models of the last run instead of training (only "
+                             "when config.yml and the training data have not changed since)")
     parser.add_argument("--show-errors", action="store_true",
                         help="print the misread messages (reading them spends the set: "
                              "whoever tunes on them needs a new held-out set)")
@@ -130,7 +133,9 @@ def main() -> int:
     pipelines = {n: c for n, c in PIPELINES.items()
                  if not args.only_this_project or c == PIPELINES["dit project"]}
 
-    models = {name: train(config, args.out / config.stem) for name, config in pipelines.items()}
+    models = {name: (args.out / config.stem / "models" / "nlu.tar.gz" if args.reuse_models
+                     else train(config, args.out / config.stem))
+              for name, config in pipelines.items()}
     for heldout in args.heldout:
         for name, config in pipelines.items():
             rasa_test_nlu(models[name], heldout, args.out / config.stem / heldout.stem)
