@@ -11,8 +11,8 @@ answered as a topic. Reports land in results/heldout/.
 from __future__ import annotations
 
 import argparse
-import logging
 import asyncio
+import logging
 import subprocess
 import sys
 from collections import defaultdict

@@ -11,8 +11,8 @@ their answer. Held-out sets are never used here.
 from __future__ import annotations
 
 import argparse
-import logging
 import asyncio
+import logging
 import hashlib
 import json
 import subprocess
