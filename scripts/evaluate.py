@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import Dict, List, Tuple
 
 from rasa.core.agent import Agent
-from rasa.utils.log_utils import configure_structlog
 from rasa.shared.nlu.training_data.loading import load_data
+from rasa.utils.log_utils import configure_structlog
 
 from bot.knowledge import TOPIC_IDS
 
@@ -78,11 +78,15 @@ def rasa_test_nlu(model: Path, heldout: Path, out: Path) -> None:
 Prediction = Tuple[str, str, str]  # intent, kind (or ""), topic answered (or "")
 
 
-async def predict(model: Path, examples: List[Example]) -> List[Prediction]:
-    # Rasa logs every parse with its text and prediction at debug level: on a held-out
-    # set that would show its errors to whoever runs this.
+def load_agent(model: Path) -> Agent:
+    """The trained model, without Rasa's debug line per parse: that line holds the text
+    and the prediction, so on a held-out set it would show the errors to whoever runs it."""
     configure_structlog(logging.WARNING)
-    agent = Agent.load(str(model))
+    return Agent.load(str(model))
+
+
+async def predict(model: Path, examples: List[Example]) -> List[Prediction]:
+    agent = load_agent(model)
     predictions = []
     for text, _, _ in examples:
         parsed = await agent.parse_message(text)

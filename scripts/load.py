@@ -177,13 +177,9 @@ def report(level: Level, stored: Dict[str, int], parse_p50: float, think: float)
 
 def time_nlu_parse(model: Path, rounds: int) -> float:
     """Median in-process NLU parse time (ms) of every message the load test sends."""
-    import logging
+    from scripts.evaluate import load_agent
 
-    from rasa.core.agent import Agent
-    from rasa.utils.log_utils import configure_structlog
-
-    configure_structlog(logging.WARNING)  # no debug line per parse
-    agent = Agent.load(str(model))
+    agent = load_agent(model)
     messages = sorted({m for c in TOPIC_CONVERSATIONS for m in c} | set(SIGNAL_CONVERSATION))
 
     async def parse_all() -> List[float]:

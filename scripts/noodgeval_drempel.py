@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import hashlib
 import json
 import subprocess
@@ -22,13 +21,14 @@ from pathlib import Path
 from typing import List, Tuple
 
 import yaml
-from rasa.core.agent import Agent
-from rasa.utils.log_utils import configure_structlog
 
 from bot.knowledge import TOPIC_IDS
 from bot.noodgeval import MAY_HIDE_AN_EMERGENCY
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from scripts.evaluate import load_agent  # noqa: E402
+
 BIN = Path(sys.executable).parent
 EMERGENCY = "noodgeval"
 OUT_OF_SCOPE = "buiten_bereik"
@@ -68,9 +68,7 @@ def write_without_fold(data: dict, fold: int, folds: int, path: Path) -> List[Tu
 
 
 async def emergency_scores(model: Path, texts: List[str]) -> List[Tuple[str, float]]:
-    # Rasa logs every parse at debug level; keep the output to the figures.
-    configure_structlog(logging.WARNING)
-    agent = Agent.load(str(model))
+    agent = load_agent(model)
     scores = []
     for text in texts:
         parsed = await agent.parse_message(text)
@@ -133,8 +131,8 @@ def report(results: List[Result], folds: int, show_missed: bool) -> None:
     # The classifier alone, to compare pipelines on the same folds.
     topics = [r for r in others if r[0] in TOPIC_IDS]
     out_of_scope = [r for r in others if r[0] == OUT_OF_SCOPE]
-    print(f"onderwerp goed: {sum(r[1] == r[0] for r in topics)}/{len(topics)} "
-          f"({sum(r[1] == r[0] for r in topics) / len(topics):.1%}); "
+    right = sum(r[1] == r[0] for r in topics)
+    print(f"onderwerp goed: {right}/{len(topics)} ({right / len(topics):.1%}); "
           f"buiten bereik als onderwerp: {sum(r[1] in TOPIC_IDS for r in out_of_scope)}"
           f"/{len(out_of_scope)}")
     print(f"\n{len(emergencies)} noodgevallen en {len(others)} andere berichten, {folds} folds")

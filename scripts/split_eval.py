@@ -14,7 +14,6 @@ out-of-scope never answered as a topic, and the errors.
 from __future__ import annotations
 
 import argparse
-import logging
 import asyncio
 import hashlib
 import subprocess
@@ -29,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 NLU = ROOT / "bot" / "data" / "nlu.yml"
 sys.path.insert(0, str(ROOT))
-from scripts.evaluate import NOT_A_TOPIC, TOPICS  # noqa: E402
+from scripts.evaluate import NOT_A_TOPIC, TOPICS, load_agent  # noqa: E402
 
 Block = Tuple[str, Optional[str], List[str]]  # intent, kind, texts
 
@@ -64,12 +63,7 @@ def write_nlu(path: Path, data: List[Block]) -> None:
 
 
 async def predict(model: Path, texts: List[str]) -> List[Tuple[str, str, float]]:
-    from rasa.core.agent import Agent
-    from rasa.utils.log_utils import configure_structlog
-
-    # Rasa logs every parse at debug level; keep the output to the figures.
-    configure_structlog(logging.WARNING)
-    agent = Agent.load(str(model))
+    agent = load_agent(model)
     out = []
     for text in texts:
         parsed = await agent.parse_message(text)
