@@ -24,6 +24,10 @@ from actions.auth import bearer, development_header
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 
+# Rasa sends usage events and crash reports to its makers unless told not to; a
+# municipal service shares nothing unasked (an operator may still set it to true).
+NO_TELEMETRY = {"RASA_TELEMETRY_ENABLED": "false"}
+
 
 @dataclass
 class Server:
@@ -41,7 +45,7 @@ class Server:
         self.process = subprocess.Popen(
             self.command,
             cwd=ROOT,
-            env={**os.environ, **self.env},
+            env={**NO_TELEMETRY, **os.environ, **self.env},
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,  # Ctrl-C in the terminal reaches us, not them

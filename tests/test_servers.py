@@ -1,12 +1,13 @@
 """bot.servers builds command lines that Rasa's own argument parser reads as meant."""
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
 from rasa.__main__ import create_argument_parser
 
-from bot.servers import rasa_server
+from bot.servers import Server, rasa_server
 
 
 @pytest.mark.parametrize("token", ["-begint-met-streepje", "--ook-dit", "gewoon_token"])
@@ -17,3 +18,12 @@ def test_any_api_token_reaches_rasa_as_the_token(monkeypatch, tmp_path, token):
     args = create_argument_parser().parse_args(server.command[1:])
     assert args.auth_token == token == server.api_token
     assert args.enable_api and args.interface == "127.0.0.1"
+
+
+def test_servers_send_no_telemetry_to_rasa(monkeypatch, tmp_path):
+    monkeypatch.delenv("RASA_TELEMETRY_ENABLED", raising=False)
+    probe = Server(name="probe", health_url="", public_url="", command=[
+        sys.executable, "-c", "import os; print(os.environ.get('RASA_TELEMETRY_ENABLED'))"])
+    probe.start(tmp_path)
+    probe.process.wait(timeout=30)
+    assert (tmp_path / "probe.log").read_text().strip() == "false"
