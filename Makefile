@@ -13,7 +13,7 @@ SPACY  := build/spacy_nl/meta.json
 STAMP  := $(VENV)/.installed
 # Everything the trained model is made from: a change in any of these retrains.
 MODEL_INPUTS := config.yml domain.yml $(wildcard bot/data/*.yml) $(wildcard bot/kennis/*.yml) \
-	bot/importer.py bot/responses.py bot/knowledge.py bot/lineair.py bot/onderwerp.py \
+	bot/importer.py bot/responses.py bot/knowledge.py bot/lineair.py \
 	bot/vraagsoort.py bot/noodgeval.py $(SPACY)
 
 export TF_CPP_MIN_LOG_LEVEL ?= 2

@@ -18,7 +18,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
-from typing import List, Tuple
+from typing import List, NamedTuple, Optional, Tuple
 
 import yaml
 
@@ -35,7 +35,18 @@ OUT_OF_SCOPE = "buiten_bereik"
 THRESHOLDS = (0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4)
 MAX_ANSWERS_LOST = 0.03
 RESULTS = ROOT / "results" / "noodgeval-drempel.json"
-Result = Tuple[str, str, float, str]  # true intent, classifier's top intent, emergency score, text
+RANKED = 5
+
+
+class Result(NamedTuple):
+    intent: str  # true intent
+    top: str  # the classifier's intent (after FallbackClassifier)
+    emergency: float  # the classifier's confidence in noodgeval
+    text: str
+    # The classifier's own ranking (name, confidence), to try decision rules on the folds.
+    ranking: List[Tuple[str, float]] = []
+    kind: Optional[str] = None  # true kind of question, if the intent has one
+    predicted_kind: Optional[str] = None
 
 
 def to_112(top: str, confidence: float, threshold: float) -> bool:
@@ -51,15 +62,18 @@ def fold_of(text: str, folds: int) -> int:
     return int(hashlib.sha256(text.encode()).hexdigest(), 16) % folds
 
 
-def write_without_fold(data: dict, fold: int, folds: int, path: Path) -> List[Tuple[str, str]]:
-    """Writes the training part; returns the (text, intent) pairs held back."""
+def write_without_fold(data: dict, fold: int, folds: int, path: Path
+                       ) -> List[Tuple[str, str, Optional[str]]]:
+    """Writes the training part; returns the (text, intent, kind) held back."""
     kept, held = [], []
     for block in data["nlu"]:
         if "intent" not in block:
             kept.append(block)
             continue
         train = [t for t in examples_of(block) if fold_of(t, folds) != fold]
-        held += [(t, block["intent"]) for t in examples_of(block) if fold_of(t, folds) == fold]
+        kind = (block.get("metadata") or {}).get("vraagsoort")
+        held += [(t, block["intent"], kind) for t in examples_of(block)
+                 if fold_of(t, folds) == fold]
         if train:
             kept.append({**block, "examples": "".join(f"- {t}\n" for t in train)})
     path.write_text(yaml.safe_dump({"version": data["version"], "nlu": kept},
@@ -67,14 +81,18 @@ def write_without_fold(data: dict, fold: int, folds: int, path: Path) -> List[Tu
     return held
 
 
-async def emergency_scores(model: Path, texts: List[str]) -> List[Tuple[str, float]]:
+async def emergency_scores(model: Path, texts: List[str]
+                           ) -> List[Tuple[str, float, List[Tuple[str, float]], Optional[str]]]:
     agent = load_agent(model)
     scores = []
     for text in texts:
         parsed = await agent.parse_message(text)
-        ranking = {r["name"]: r["confidence"] for r in parsed.get("intent_ranking", [])}
+        ranking = [(r["name"], round(r["confidence"], 4)) for r in parsed.get("intent_ranking", [])
+                   if r["name"] != "nlu_fallback"]
         # Trained without NoodgevalVoorrang: this is the intent it would see.
-        scores.append((parsed["intent"]["name"], ranking.get(EMERGENCY, 0.0)))
+        kinds = [e["value"] for e in parsed.get("entities", []) if e["entity"] == "vraagsoort"]
+        scores.append((parsed["intent"]["name"], dict(ranking).get(EMERGENCY, 0.0),
+                       ranking[:RANKED], kinds[0] if kinds else None))
     return scores
 
 
@@ -92,7 +110,7 @@ def main() -> int:
                         help=f"results file (default {RESULTS.relative_to(ROOT)})")
     args = parser.parse_args()
     if args.from_results:
-        results = [tuple(r) for r in json.loads(args.results.read_text())]
+        results = [Result(*r) for r in json.loads(args.results.read_text())]
     else:
         results = cross_validate(args)
         args.results.parent.mkdir(exist_ok=True)
@@ -118,29 +136,35 @@ def cross_validate(args: argparse.Namespace) -> List[Result]:
                             "--fixed-model-name", f"fold-{fold}"], check=True, cwd=ROOT,
                            stdout=subprocess.DEVNULL)
             scored = asyncio.run(emergency_scores(Path(tmp) / f"fold-{fold}.tar.gz",
-                                                  [t for t, _ in held]))
-            results += [(intent, top, conf, text)
-                        for (text, intent), (top, conf) in zip(held, scored)]
+                                                  [t for t, *_ in held]))
+            results += [Result(intent, top, conf, text, ranking, kind, predicted_kind)
+                        for (text, intent, kind), (top, conf, ranking, predicted_kind)
+                        in zip(held, scored)]
 
     return results
 
 
 def report(results: List[Result], folds: int, show_missed: bool) -> None:
-    emergencies = [r for r in results if r[0] == EMERGENCY]
-    others = [r for r in results if r[0] != EMERGENCY]
+    emergencies = [r for r in results if r.intent == EMERGENCY]
+    others = [r for r in results if r.intent != EMERGENCY]
     # The classifier alone, to compare pipelines on the same folds.
-    topics = [r for r in others if r[0] in TOPIC_IDS]
-    out_of_scope = [r for r in others if r[0] == OUT_OF_SCOPE]
-    right = sum(r[1] == r[0] for r in topics)
+    topics = [r for r in others if r.intent in TOPIC_IDS]
+    out_of_scope = [r for r in others if r.intent == OUT_OF_SCOPE]
+    right = sum(r.top == r.intent for r in topics)
     print(f"onderwerp goed: {right}/{len(topics)} ({right / len(topics):.1%}); "
-          f"buiten bereik als onderwerp: {sum(r[1] in TOPIC_IDS for r in out_of_scope)}"
+          f"buiten bereik als onderwerp: {sum(r.top in TOPIC_IDS for r in out_of_scope)}"
           f"/{len(out_of_scope)}")
+    with_kind = [r for r in results if r.kind]
+    if with_kind and with_kind[0].predicted_kind is not None:
+        kind_right = sum(r.predicted_kind == r.kind for r in with_kind)
+        print(f"soort vraag goed: {kind_right}/{len(with_kind)} "
+              f"({kind_right / len(with_kind):.1%})")
     print(f"\n{len(emergencies)} noodgevallen en {len(others)} andere berichten, {folds} folds")
     print("drempel | 112 bij noodgeval | antwoord kwijt | antwoord na onnodige 112")
     chosen = None
     for threshold in (1.01,) + THRESHOLDS[::-1]:  # 1.01: the classifier alone
-        caught = sum(to_112(top, c, threshold) for _, top, c, _ in emergencies)
-        wrong = [top for _, top, c, _ in others if to_112(top, c, threshold)]
+        caught = sum(to_112(top, c, threshold) for _, top, c, *_ in emergencies)
+        wrong = [top for _, top, c, *_ in others if to_112(top, c, threshold)]
         lost = sum(top not in TOPIC_IDS for top in wrong)
         if lost <= MAX_ANSWERS_LOST * len(others):
             chosen = threshold
@@ -150,11 +174,11 @@ def report(results: List[Result], folds: int, show_missed: bool) -> None:
     print(f"regel (hoogstens {MAX_ANSWERS_LOST:.0%} antwoorden kwijt): drempel {chosen}")
     if show_missed and chosen is not None:
         print(f"\nbij drempel {chosen}: gemist")
-        for _, top, c, text in emergencies:
+        for _, top, c, text, _ in emergencies:
             if not to_112(top, c, chosen):
                 print(f"  {c:.2f} {top:20} {text}")
         print("onterecht 112")
-        for intent, top, c, text in others:
+        for intent, top, c, text, _ in others:
             if to_112(top, c, chosen):
                 print(f"  {c:.2f} {intent:20} {text}")
 

@@ -1,0 +1,117 @@
+"""The linear topic and kind classifiers (bot/lineair.py) train, persist and predict."""
+from __future__ import annotations
+
+import pytest
+from rasa.engine.graph import ExecutionContext, GraphSchema
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.shared.nlu.constants import (
+    ENTITIES,
+    FEATURE_TYPE_SENTENCE,
+    INTENT,
+    INTENT_RANKING_KEY,
+    METADATA,
+    METADATA_INTENT,
+    TEXT,
+)
+from rasa.shared.nlu.training_data.features import Features
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+from sklearn.feature_extraction.text import CountVectorizer
+
+from bot.onderwerp import OnderwerpClassifier
+from bot.vraagsoort import VraagsoortClassifier
+
+EXAMPLES = {
+    ("cameratoezicht", "uitleg"): ["wie besluit over camera's", "hoe werkt cameratoezicht",
+                                   "wat doet de gemeente met camera's", "wie kijkt naar de camera",
+                                   "waarom hangt hier een camera", "wanneer komt er een camera"],
+    ("cameratoezicht", "melden"): ["waar meld ik een kapotte camera", "ik wil een camera melden",
+                                   "camera stuk waar melden", "melden dat de camera weg is",
+                                   "hoe meld ik iets over een camera", "meldpunt camera kapot"],
+    ("horeca", "uitleg"): ["wie geeft een vergunning voor een cafe", "hoe laat moet de bar dicht",
+                           "wat doet de gemeente tegen overlast van een cafe",
+                           "wie besluit over terrassen", "wanneer moet de kroeg sluiten",
+                           "regels voor de horeca"],
+    ("horeca", "melden"): ["waar meld ik herrie van het cafe", "ik wil de kroeg melden",
+                           "cafe te laat open waar melden", "melden dat de bar lawaai maakt",
+                           "hoe meld ik overlast van een terras", "meldpunt horeca overlast"],
+    ("hallo", None): ["hallo", "hoi", "goedemorgen", "hey daar", "dag", "hallo daar"],
+}
+VECTORIZER = CountVectorizer(analyzer="char_wb", ngram_range=(2, 4)).fit(
+    [text for texts in EXAMPLES.values() for text in texts])
+
+
+def message(text: str, intent: str | None = None, kind: str | None = None) -> Message:
+    data = {TEXT: text}
+    if intent:
+        data[INTENT] = intent
+    if kind:
+        data[METADATA] = {METADATA_INTENT: {"vraagsoort": kind}}
+    parsed = Message(data=data)
+    if text:
+        parsed.add_features(Features(VECTORIZER.transform([text]), FEATURE_TYPE_SENTENCE, TEXT,
+                                     "CountVectorsFeaturizer"))
+    return parsed
+
+
+@pytest.fixture()
+def trained(tmp_path):
+    storage = LocalModelStorage(tmp_path)
+    context = ExecutionContext(GraphSchema({}), "test")
+    data = TrainingData([message(text, intent, kind)
+                         for (intent, kind), texts in EXAMPLES.items() for text in texts])
+    components = {}
+    for cls in (OnderwerpClassifier, VraagsoortClassifier):
+        resource = Resource(cls.__name__)
+        cls.create({}, storage, resource, context).train(data)
+        components[cls] = cls.load({}, storage, resource, context)  # as a server loads it
+    return components[OnderwerpClassifier], components[VraagsoortClassifier]
+
+
+def parse(classifiers, text: str) -> Message:
+    parsed = message(text)
+    for classifier in classifiers:
+        classifier.process([parsed])
+    return parsed
+
+
+def test_the_topic_is_the_intent_with_a_ranking_of_probabilities(trained):
+    parsed = parse(trained, "wie besluit over camera's in de straat")
+    ranking = parsed.get(INTENT_RANKING_KEY)
+    assert parsed.get(INTENT)["name"] == ranking[0]["name"] == "cameratoezicht"
+    confidences = [r["confidence"] for r in ranking]
+    assert confidences == sorted(confidences, reverse=True)
+    assert sum(confidences) == pytest.approx(1.0)
+    assert {r["name"] for r in ranking} == {"cameratoezicht", "horeca", "hallo"}
+
+
+def test_the_kind_is_an_entity_for_topics_only(trained):
+    reported = parse(trained, "waar meld ik herrie van de kroeg")
+    assert reported.get(INTENT)["name"] == "horeca"
+    [kind] = [e for e in reported.get(ENTITIES) if e["entity"] == "vraagsoort"]
+    assert kind["value"] == "melden" and kind["end"] == len("waar meld ik herrie van de kroeg")
+    greeting = parse(trained, "hallo daar")
+    assert greeting.get(INTENT)["name"] == "hallo"
+    assert not [e for e in greeting.get(ENTITIES) or [] if e["entity"] == "vraagsoort"]
+
+
+def test_an_empty_message_gets_no_intent_and_no_error(trained):
+    parsed = parse(trained, "")
+    assert parsed.get(INTENT) == {"name": None, "confidence": 0.0}
+    assert parsed.get(INTENT_RANKING_KEY) == []
+
+
+def test_too_little_data_trains_nothing_and_predicts_nothing(tmp_path):
+    storage = LocalModelStorage(tmp_path)
+    context = ExecutionContext(GraphSchema({}), "test")
+    classifier = OnderwerpClassifier.create({}, storage, Resource("o"), context)
+    classifier.train(TrainingData([message("hallo", "hallo"), message("camera", "cameratoezicht")]))
+    loaded = OnderwerpClassifier.load({}, storage, Resource("o"), context)
+    assert loaded.process([message("camera")])[0].get(INTENT)["name"] is None
+
+
+def test_a_change_in_the_shared_code_retrains():
+    # Rasa's cache would otherwise reuse a model trained by older bot/lineair.py code.
+    addon = OnderwerpClassifier.fingerprint_addon({})
+    assert "def linear_model" in addon and addon == VraagsoortClassifier.fingerprint_addon({})
