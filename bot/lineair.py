@@ -141,7 +141,7 @@ class LinearTextClassifier(GraphComponent):
                 continue
             features = sentence_features(message, self._config["featurizers"])
             if self._model is None or features is None:
-                self.use(message, [])  # an empty message: nothing to rank
+                self.use(message, [])  # not trained, or an empty message: nothing to rank
                 continue
             probabilities = self._model.predict_proba(features)[0]
             order = np.argsort(-probabilities)
