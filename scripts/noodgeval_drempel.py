@@ -44,7 +44,7 @@ class Result(NamedTuple):
     emergency: float  # the classifier's confidence in noodgeval
     text: str
     # The classifier's own ranking (name, confidence), to try decision rules on the folds.
-    ranking: List[Tuple[str, float]] = []
+    ranking: Tuple[Tuple[str, float], ...] = ()
     kind: Optional[str] = None  # true kind of question, if the intent has one
     predicted_kind: Optional[str] = None
 
@@ -167,8 +167,8 @@ def report(results: List[Result], folds: str, show_missed: bool) -> None:
     print("drempel | 112 bij noodgeval | antwoord kwijt | antwoord na onnodige 112")
     chosen = None
     for threshold in (1.01,) + THRESHOLDS[::-1]:  # 1.01: the classifier alone
-        caught = sum(to_112(top, c, threshold) for _, top, c, *_ in emergencies)
-        wrong = [top for _, top, c, *_ in others if to_112(top, c, threshold)]
+        caught = sum(to_112(r.top, r.emergency, threshold) for r in emergencies)
+        wrong = [r.top for r in others if to_112(r.top, r.emergency, threshold)]
         lost = sum(top not in TOPIC_IDS for top in wrong)
         if lost <= MAX_ANSWERS_LOST * len(others):
             chosen = threshold
@@ -178,13 +178,13 @@ def report(results: List[Result], folds: str, show_missed: bool) -> None:
     print(f"regel (hoogstens {MAX_ANSWERS_LOST:.0%} antwoorden kwijt): drempel {chosen}")
     if show_missed and chosen is not None:
         print(f"\nbij drempel {chosen}: gemist")
-        for _, top, c, text, _ in emergencies:
-            if not to_112(top, c, chosen):
-                print(f"  {c:.2f} {top:20} {text}")
+        for r in emergencies:
+            if not to_112(r.top, r.emergency, chosen):
+                print(f"  {r.emergency:.2f} {r.top:20} {r.text}")
         print("onterecht 112")
-        for intent, top, c, text, _ in others:
-            if to_112(top, c, chosen):
-                print(f"  {c:.2f} {intent:20} {text}")
+        for r in others:
+            if to_112(r.top, r.emergency, chosen):
+                print(f"  {r.emergency:.2f} {r.intent:20} {r.text}")
 
 
 if __name__ == "__main__":
