@@ -1,11 +1,12 @@
-"""A linear classifier on the sparse count vectors, for the kind of question (and, as a
-measured alternative, the topic).
+"""A linear classifier on the sparse count vectors, for the kind of question and the
+topic.
 
 A linear SVM on tf-idf-weighted word-pair and character n-gram counts, with its scores
 calibrated into probabilities (scikit-learn's CalibratedClassifierCV). On three folds of
 the training data it got more kinds of question right than a logistic regression on the
-plain counts, and more topics right than DIETClassifier but also more out-of-scope
-questions answered as a topic (docs/nlu-data.md, round six). It trains in seconds.
+plain counts. For the topic it got more right than DIETClassifier but also answered more
+out-of-scope questions as a topic; blended with DIET it beat both (docs/nlu-data.md,
+rounds six and seven). It trains in seconds.
 
 Subclasses say which label a training example has and what to do with a prediction.
 """

@@ -1,11 +1,12 @@
 """Classifies the *kind* of question (uitleg, invloed, melden, signaal) next to the topic.
 
-The topic is the intent (DIETClassifier). The kind is a second, independent label on
-the same message, so it gets its own classifier of the same linear kind (bot/lineair.py).
-Its labels come from the intent-level metadata in ``bot/data/nlu.yml``
-(``metadata: {vraagsoort: ...}``). The result is added as entity ``vraagsoort`` spanning
-the whole message, so Rasa's own slot mapping (``from_entity``) fills slot ``vraagsoort``
-and test stories can state the expected kind with an ordinary entity annotation.
+The topic is the intent (DIETClassifier blended with bot/onderwerp.py). The kind is a
+second, independent label on the same message, so it gets its own classifier of the
+same linear kind (bot/lineair.py). Its labels come from the intent-level metadata in
+``bot/data/nlu.yml`` (``metadata: {vraagsoort: ...}``). The result is added as entity
+``vraagsoort`` spanning the whole message, so Rasa's own slot mapping (``from_entity``)
+fills slot ``vraagsoort`` and test stories can state the expected kind with an ordinary
+entity annotation.
 """
 from __future__ import annotations
 

@@ -19,7 +19,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from sklearn.feature_extraction.text import CountVectorizer
 
-from bot.onderwerp import OnderwerpClassifier
+from bot.onderwerp import OnderwerpClassifier, blend
 from bot.vraagsoort import VraagsoortClassifier
 
 EXAMPLES = {
@@ -100,6 +100,43 @@ def test_an_empty_message_gets_no_intent_and_no_error(trained):
     parsed = parse(trained, "")
     assert parsed.get(INTENT) == {"name": None, "confidence": 0.0}
     assert parsed.get(INTENT_RANKING_KEY) == []
+
+
+def test_blend_weighs_the_earlier_ranking_and_this_one():
+    earlier = [{"name": "horeca", "confidence": 0.9}, {"name": "noodgeval", "confidence": 0.1}]
+    blended = dict(blend(earlier, [("cameratoezicht", 0.6), ("horeca", 0.4)], share=0.7))
+    assert blended == pytest.approx({"horeca": 0.3 * 0.9 + 0.7 * 0.4,
+                                     "cameratoezicht": 0.7 * 0.6, "noodgeval": 0.3 * 0.1})
+    assert blend([], [("horeca", 0.4)], share=0.7) == [("horeca", 0.4)]
+
+
+def test_after_diet_the_intent_is_the_best_of_the_blend(tmp_path):
+    storage = LocalModelStorage(tmp_path)
+    context = ExecutionContext(GraphSchema({}), "test")
+    data = TrainingData([message(text, intent, kind)
+                         for (intent, kind), texts in EXAMPLES.items() for text in texts])
+    OnderwerpClassifier.create({}, storage, Resource("o"), context).train(data)
+    blending = OnderwerpClassifier.load({"share": 0.7}, storage, Resource("o"), context)
+
+    def after_diet(text: str, diet_ranking: list) -> Message:
+        parsed = message(text)
+        parsed.set(INTENT, diet_ranking[0])
+        parsed.set(INTENT_RANKING_KEY, diet_ranking)
+        return blending.process([parsed])[0]
+
+    # DIET unsure between two topics: the linear classifier settles it.
+    unsure = [{"name": "horeca", "confidence": 0.5}, {"name": "cameratoezicht", "confidence": 0.5}]
+    parsed = after_diet("wie besluit over camera's in de straat", unsure)
+    ranking = parsed.get(INTENT_RANKING_KEY)
+    assert parsed.get(INTENT)["name"] == ranking[0]["name"] == "cameratoezicht"
+    assert sum(r["confidence"] for r in ranking) == pytest.approx(1.0)
+    # DIET's emergency confidence carries over (30%), so NoodgevalVoorrang still sees it.
+    alarmed = [{"name": "noodgeval", "confidence": 1.0}]
+    emergency = {r["name"]: r["confidence"] for r in
+                 after_diet("waar meld ik herrie van de kroeg", alarmed).get(INTENT_RANKING_KEY)}
+    assert emergency["noodgeval"] == pytest.approx(0.3)
+    # An empty message has no features: DIET's ranking stands.
+    assert after_diet("", unsure).get(INTENT_RANKING_KEY) == unsure
 
 
 def test_too_little_data_trains_nothing_and_predicts_nothing(tmp_path):
