@@ -33,7 +33,7 @@ BIN = Path(sys.executable).parent
 # before later changes, the errors on nlu.yml were read in session 1, and some v2
 # emergencies were seen in logs in session 2.
 HELDOUT = ROOT / "tests" / "heldout"
-HELDOUT_SETS = [HELDOUT / f"nlu_v{n}.yml" for n in (9, 8, 7, 6, 5, 4, 3, 2)] + [HELDOUT / "nlu.yml"]
+HELDOUT_SETS = [HELDOUT / f"nlu_v{n}.yml" for n in (10, 9, 8, 7, 6, 5, 4, 3, 2)] + [HELDOUT / "nlu.yml"]
 PIPELINES = {
     "dit project": ROOT / "config.yml",
     "Rasa-standaard": ROOT / "scripts" / "config_rasa_default.yml",
