@@ -12,8 +12,8 @@ MODEL  := models/veiligheid.tar.gz
 SPACY  := build/spacy_nl/meta.json
 STAMP  := $(VENV)/.installed
 # Everything the trained model is made from: a change in any of these retrains.
-MODEL_INPUTS := config.yml domain.yml $(wildcard bot/data/*.yml) $(wildcard bot/kennis/*.yml) \
-	bot/importer.py bot/responses.py bot/knowledge.py bot/lineair.py \
+MODEL_INPUTS := config.yml domain.yml $(wildcard bot/data/*.yml) wijkveiligheid/kennis/onderwerpen.yml wijkveiligheid/kennis/contactpunten.yml \
+	bot/importer.py bot/responses.py wijkveiligheid/knowledge.py bot/lineair.py \
 	bot/onderwerp.py bot/vraagsoort.py bot/noodgeval.py $(SPACY)
 
 export TF_CPP_MIN_LOG_LEVEL ?= 2
@@ -62,7 +62,7 @@ migrate: $(STAMP)
 # Deletes signals and conversation events older than the retention period that a
 # beheerder set in the staff page (else RETENTION_DAYS, default 365).
 purge: $(STAMP)
-	$(BIN)/python -m actions.retention
+	$(BIN)/python -m wijkveiligheid.retention
 
 # An account for the staff page; asks for the password. make staff-user NAAM=anna ROL=beheerder
 staff-user: migrate
@@ -70,7 +70,7 @@ staff-user: migrate
 	$(BIN)/python -m staff gebruiker-aanmaken --gebruikersnaam "$(NAAM)" --rol "$(or $(ROL),medewerker)"
 
 run: spacy $(MODEL) migrate
-	$(BIN)/python -m bot.servers --model $(MODEL)
+	$(BIN)/python -m servers --model $(MODEL)
 
 test: spacy $(MODEL) validate
 	$(BIN)/pytest

@@ -14,30 +14,19 @@ from __future__ import annotations
 import hmac
 import ipaddress
 import logging
-import os
-from pathlib import Path
 from typing import Optional
 
-import yaml
 from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from wijkveiligheid.settings import settings
+from wijkveiligheid.tokens import bearer, development_header
+
 logger = logging.getLogger(__name__)
 
 TOKEN_ENV = "ACTION_SERVER_TOKEN"
-DEV_ENDPOINTS = Path(__file__).resolve().parent.parent / "endpoints.yml"
 OPEN_PATHS = {"/health"}
-
-
-def bearer(token: str) -> str:
-    return f"Bearer {token}"
-
-
-def development_header() -> str:
-    """The Authorization header the development endpoints.yml makes Rasa send."""
-    endpoints = yaml.safe_load(DEV_ENDPOINTS.read_text(encoding="utf-8"))
-    return endpoints["action_endpoint"]["headers"]["Authorization"]
 
 
 def is_loopback(address: str) -> bool:
@@ -63,7 +52,7 @@ def refusal(request: Request, expected: str, loopback_only: bool) -> Optional[HT
 
 def require_token(app: Sanic) -> None:
     """Attaches the token check to rasa-sdk's Sanic app."""
-    token = os.environ.get(TOKEN_ENV)
+    token = settings().action_server_token
     expected = bearer(token) if token else development_header()
     loopback_only = not token
     if loopback_only:

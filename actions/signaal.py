@@ -1,8 +1,8 @@
 """The signal form: asks one thing at a time, checks each answer, stores after a yes.
 
 Thin actions: checking answers lives in small functions here, wijk matching in
-``actions.wijken``, redaction in ``actions.redaction`` and storage in
-``actions.storage``. Database work runs in a worker thread so the action server's
+``wijkveiligheid.wijken``, redaction in ``wijkveiligheid.redaction`` and storage in
+``wijkveiligheid.storage``. Database work runs in a worker thread so the action server's
 event loop never waits on it.
 """
 from __future__ import annotations
@@ -19,10 +19,10 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.redaction import redact
-from actions.storage import NewSignal, SignalStore, hash_conversation, idempotency_key
-from actions.wijken import match_location
-from bot.knowledge import TOPIC_IDS, knowledge
+from wijkveiligheid.redaction import redact
+from wijkveiligheid.storage import NewSignal, SignalStore, hash_conversation, idempotency_key
+from wijkveiligheid.wijken import match_location
+from wijkveiligheid.knowledge import TOPIC_IDS, knowledge
 
 FORM_SLOTS = [
     "signaal_onderwerp", "signaal_wijk", "signaal_beschrijving", "signaal_rol",

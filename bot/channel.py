@@ -10,7 +10,7 @@ website widget keeps posting to ``/webhooks/rest/webhook``. On top of Rasa's Res
   and request bodies larger than ``MAX_BODY_BYTES`` are refused by Sanic (413);
 - when Rasa produces no reply at all (action server down or failing, tracker store
   unreachable), the person gets a Dutch "something went wrong" with the emergency
-  number from ``bot/kennis/contactpunten.yml`` instead of an empty list;
+  number from ``wijkveiligheid/kennis/contactpunten.yml`` instead of an empty list;
 - client-supplied ``metadata``, ``input_channel`` and ``stream`` are ignored: they would
   be stored in the conversation or bypass the checks above.
 """
@@ -27,7 +27,7 @@ from sanic.response import HTTPResponse
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
 
-from bot.knowledge import knowledge
+from wijkveiligheid.knowledge import knowledge
 
 logger = logging.getLogger(__name__)
 

@@ -2,14 +2,14 @@
 
 Named in ``config.yml`` under ``importers``, so ``rasa train``, ``rasa test`` and
 ``rasa data validate`` all see the same domain: ``domain.yml`` plus these responses.
-A change in ``bot/kennis`` changes the domain and therefore triggers a retrain.
+A change in ``wijkveiligheid/kennis`` changes the domain and therefore triggers a retrain.
 """
 from __future__ import annotations
 
 from rasa.shared.core.domain import Domain
 from rasa.shared.importers.rasa import RasaFileImporter
 
-from bot.knowledge import load_knowledge
+from wijkveiligheid.knowledge import load_knowledge
 from bot.responses import build_responses
 
 

@@ -29,7 +29,7 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.knowledge import TOPIC_IDS
+from wijkveiligheid.knowledge import TOPIC_IDS
 
 EMERGENCY_INTENT = "noodgeval"
 TOPIC_ENTITY = "onderwerp"  # fills slot onderwerp, so utter_antwoord can follow the 112

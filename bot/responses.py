@@ -1,6 +1,6 @@
 """Turns the topic knowledge into the assistant's responses (Rasa domain ``responses``).
 
-The texts are composed here from ``bot/kennis`` and nowhere else, so every fact the
+The texts are composed here from ``wijkveiligheid/kennis`` and nowhere else, so every fact the
 assistant states comes from the knowledge files. Topic answers are one response,
 ``utter_antwoord``, with a conditional variation per (onderwerp, vraagsoort): Rasa picks
 it from the slots, so answers do not depend on the action server being reachable.
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, List
 
-from bot.knowledge import (
+from wijkveiligheid.knowledge import (
     QUESTION_KINDS,
     Contact,
     Knowledge,

@@ -3,7 +3,8 @@ from logging.config import fileConfig
 
 from alembic import context
 
-from actions.storage import Base, database_url, engine_for
+from wijkveiligheid.models import Base
+from wijkveiligheid.storage import database_url, engine_for
 import staff.models  # noqa: F401  (puts the staff tables on Base.metadata)
 
 if context.config.config_file_name is not None:

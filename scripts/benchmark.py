@@ -19,7 +19,7 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.servers import action_server, free_port, rasa_server, running  # noqa: E402
+from servers.runner import action_server, free_port, rasa_server, running  # noqa: E402
 
 MESSAGES = [
     "mogen wij als wijkraad meebeslissen over camera's?",

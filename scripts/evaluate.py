@@ -23,7 +23,7 @@ from rasa.core.agent import Agent
 from rasa.shared.nlu.training_data.loading import load_data
 from rasa.utils.log_utils import configure_structlog
 
-from bot.knowledge import TOPIC_IDS
+from wijkveiligheid.knowledge import TOPIC_IDS
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -38,7 +38,7 @@ PIPELINES = {
     "dit project": ROOT / "config.yml",
     "Rasa-standaard": ROOT / "scripts" / "config_rasa_default.yml",
 }
-TOPICS = TOPIC_IDS  # the fourteen topic ids, from bot/kennis
+TOPICS = TOPIC_IDS  # the fourteen topic ids, from wijkveiligheid/kennis
 KINDS = ("uitleg", "invloed", "melden", "signaal")
 NOT_A_TOPIC = {"buiten_bereik", "nlu_fallback"}
 

@@ -22,7 +22,7 @@ from typing import List, NamedTuple, Optional, Tuple
 
 import yaml
 
-from bot.knowledge import TOPIC_IDS
+from wijkveiligheid.knowledge import TOPIC_IDS
 from bot.noodgeval import MAY_HIDE_AN_EMERGENCY
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -1,4 +1,4 @@
-"""Precision and recall of actions.redaction on tests/redaction_corpus.yml.
+"""Precision and recall of wijkveiligheid.redaction on tests/redaction_corpus.yml.
 
 Per example, the placeholders in the expected text and in redact()'s output are
 compared as multisets, per kind: true positives are the placeholders in both,
@@ -21,7 +21,7 @@ sys.path.insert(0, str(ROOT))
 
 import yaml  # noqa: E402
 
-from actions.redaction import PLACEHOLDERS, redact  # noqa: E402
+from wijkveiligheid.redaction import PLACEHOLDERS, redact  # noqa: E402
 
 CORPUS = ROOT / "tests" / "redaction_corpus.yml"
 PLACEHOLDER_RE = re.compile("|".join(re.escape(p) for p in PLACEHOLDERS))

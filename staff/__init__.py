@@ -1,5 +1,5 @@
 """The staff side: a small web application and a command line to review logged signals.
 
-It runs apart from the public chat but on the same database (``actions.storage``):
+It runs apart from the public chat but on the same database (``wijkveiligheid.storage``):
 ``python -m staff start`` serves the page, ``python -m staff --help`` lists the commands.
 """

@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import sessionmaker
 
-from actions.storage import database_url, engine_for
+from wijkveiligheid.storage import database_url, engine_for
 
 CLI_NAME = "opdrachtregel"  # who the audit log names for command-line actions
 

@@ -13,7 +13,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from staff.models import ROLES, LoginThrottle, StaffSession, StaffUser, as_utc, audit, now
+from staff.models import ROLES, LoginThrottle, StaffSession, StaffUser, audit
+from wijkveiligheid.models import as_utc, now
 
 MIN_PASSWORD = 12
 MAX_PASSWORD = 256

@@ -36,18 +36,19 @@ from sqlalchemy.orm import sessionmaker
 from wtforms import IntegerField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, NumberRange
 
-from actions.storage import ROOT, database_url, engine_for
+from wijkveiligheid.settings import ROOT, settings
+from wijkveiligheid.storage import database_url, engine_for
 from staff import accounts, queries, workflow
 from staff.charts import bar_chart
-from staff.models import ROLES, AuditEntry, StaffUser, audit, now, retention_days, set_retention_days
+from staff.models import ROLES, AuditEntry, StaffUser, audit
+from wijkveiligheid.models import now, retention_days, set_retention_days
 
 SECRET_FILE = ROOT / "var" / "staff-secret-key"
-DEFAULT_RETENTION = 365
 
 
 def secret_key() -> str:
     """STAFF_SECRET_KEY, or for a local `make run` a key kept in var/ (made once)."""
-    key = os.environ.get("STAFF_SECRET_KEY")
+    key = settings().staff_secret_key
     if key:
         return key
     if not SECRET_FILE.exists():
@@ -116,16 +117,17 @@ class ButtonForm(FlaskForm):
 
 
 def create_app(config: Optional[dict] = None) -> Flask:
+    current = settings()
     app = Flask(__name__)
     app.config.update(
         SECRET_KEY=None,
         DATABASE_URL=None,
-        IDLE_MINUTES=int(os.environ.get("STAFF_IDLE_MINUTES", 30)),
+        IDLE_MINUTES=current.staff_idle_minutes,
         SESSION_HOURS=10,
         SESSION_COOKIE_NAME="medewerker_sessie",
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
-        SESSION_COOKIE_SECURE=os.environ.get("STAFF_HTTPS") == "1",
+        SESSION_COOKIE_SECURE=current.staff_https,
         WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the (server-side) session
         MAX_CONTENT_LENGTH=64 * 1024,
     )
@@ -133,7 +135,7 @@ def create_app(config: Optional[dict] = None) -> Flask:
     app.config["SECRET_KEY"] = app.config["SECRET_KEY"] or secret_key()
     app.config["DATABASE_URL"] = app.config["DATABASE_URL"] or database_url()
     app.session_interface = SessionCookies()
-    if os.environ.get("STAFF_BEHIND_PROXY") == "1":
+    if current.staff_behind_proxy:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)
@@ -377,7 +379,7 @@ def create_app(config: Optional[dict] = None) -> Flask:
         users = database.execute(select(StaffUser).order_by(StaffUser.gebruikersnaam)).scalars()
         days = retention_days(database)
         retention_form = retention_form or RetentionForm(
-            dagen=days or int(os.environ.get("RETENTION_DAYS", DEFAULT_RETENTION)))
+            dagen=days or settings().retention_days)
         return render_template("beheer.html", users=list(users), user_form=user_form or
                                NewUserForm(), retention_form=retention_form, error=error,
                                days=days, button=ButtonForm()), status

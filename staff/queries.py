@@ -12,8 +12,7 @@ from typing import Dict, Iterable, List, Mapping, Optional, Tuple
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from actions.storage import Signal
-from staff.models import as_utc
+from wijkveiligheid.models import Signal, as_utc
 from staff.workflow import OPEN_STATUSES, STATUSES
 
 PAGE_SIZE = 25
@@ -24,7 +23,7 @@ MAX_SEARCH = 100
 @lru_cache(maxsize=1)
 def topic_names() -> Dict[str, str]:
     """Topic id -> its Dutch name, from the knowledge files (one source of truth)."""
-    from bot.knowledge import TOPIC_IDS, knowledge
+    from wijkveiligheid.knowledge import TOPIC_IDS, knowledge
 
     kb = knowledge()
     return {topic_id: kb.topic(topic_id).naam for topic_id in TOPIC_IDS}
@@ -32,14 +31,14 @@ def topic_names() -> Dict[str, str]:
 
 @lru_cache(maxsize=1)
 def gebieden() -> Tuple[str, ...]:
-    from actions.wijken import all_gebieden
+    from wijkveiligheid.wijken import all_gebieden
 
     return tuple(all_gebieden())
 
 
 @lru_cache(maxsize=1)
 def wijken_per_gebied() -> Dict[str, Tuple[str, ...]]:
-    from actions.wijken import all_wijken
+    from wijkveiligheid.wijken import all_wijken
 
     return {gebied: tuple(all_wijken(gebied)) for gebied in gebieden()}
 

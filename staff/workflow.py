@@ -12,13 +12,9 @@ from typing import Dict, Optional, Tuple
 
 from sqlalchemy.orm import Session
 
-from actions.storage import Signal
-from staff.models import StatusNote, audit, now
+from staff.models import audit
+from wijkveiligheid.models import DONE, FORWARDED, IN_PROGRESS, NEW, OPEN_STATUSES, STATUSES, Signal, StatusNote, now
 
-NEW, IN_PROGRESS, FORWARDED, DONE = (
-    "nieuw", "in behandeling", "doorgestuurd naar wijkmanager", "afgehandeld")
-STATUSES = (NEW, IN_PROGRESS, FORWARDED, DONE)
-OPEN_STATUSES = (NEW, IN_PROGRESS, FORWARDED)
 TRANSITIONS: Dict[str, Tuple[str, ...]] = {
     NEW: (IN_PROGRESS, FORWARDED, DONE),
     IN_PROGRESS: (FORWARDED, DONE),

@@ -12,8 +12,8 @@ from typing import Dict, Iterator, List
 import pytest
 import requests
 
-from bot.knowledge import Knowledge, load_knowledge
-from bot.servers import Server, action_server, free_port, rasa_server, running
+from wijkveiligheid.knowledge import Knowledge, load_knowledge
+from servers.runner import Server, action_server, free_port, rasa_server, running
 from tests.browser import browser  # noqa: F401 - the one real-browser fixture for all page tests
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -16,7 +16,7 @@ from typing import Iterable, Iterator
 
 import pytest
 
-from actions.storage import engine_for
+from wijkveiligheid.storage import engine_for
 from tests.conftest import migrate
 from tests.postgres import postgres_server
 

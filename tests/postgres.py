@@ -13,7 +13,7 @@ import tempfile
 from contextlib import contextmanager
 from typing import Iterator, Optional
 
-from bot.servers import free_port
+from servers.runner import free_port
 
 
 def server_binaries() -> Optional[str]:

@@ -16,7 +16,7 @@ from typing import Iterator
 
 import redis
 
-from bot.servers import free_port
+from servers.runner import free_port
 
 
 class RedisServer:

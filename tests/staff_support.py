@@ -10,7 +10,7 @@ from typing import Dict, List
 
 from sqlalchemy.orm import sessionmaker
 
-from actions.storage import SignalStore, engine_for
+from wijkveiligheid.storage import SignalStore, engine_for
 from staff import accounts
 from tests.conftest import migrate
 from tests.test_storage import new_signal

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from actions.storage import SignalStore
+from wijkveiligheid.storage import SignalStore
 from tests.conftest import LOGS, Chat
 
 pytestmark = pytest.mark.e2e

@@ -8,7 +8,7 @@ import pytest
 import yaml
 from pydantic import ValidationError
 
-from bot.knowledge import (
+from wijkveiligheid.knowledge import (
     CONTACTS_FILE,
     TOPIC_IDS,
     TOPICS_FILE,

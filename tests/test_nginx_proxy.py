@@ -24,7 +24,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from bot.servers import WIDGET_ORIGIN, free_port
+from servers.runner import WIDGET_ORIGIN, free_port
 
 pytestmark = pytest.mark.e2e
 

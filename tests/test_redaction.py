@@ -1,4 +1,4 @@
-"""Privacy redaction of residents' descriptions (actions/redaction.py)."""
+"""Privacy redaction of residents' descriptions (wijkveiligheid/redaction.py)."""
 from __future__ import annotations
 
 import random
@@ -8,7 +8,7 @@ from typing import Dict, List
 import pytest
 import yaml
 
-from actions.redaction import PLACEHOLDERS, redact
+from wijkveiligheid.redaction import PLACEHOLDERS, redact
 
 CORPUS: List[Dict[str, str]] = yaml.safe_load(
     (Path(__file__).parent / "redaction_corpus.yml").read_text(encoding="utf-8"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 import yaml
 
 from bot.importer import KnowledgeImporter
-from bot.knowledge import CONTACTS_FILE, QUESTION_KINDS, TOPIC_IDS, TOPICS_FILE, load_knowledge
+from wijkveiligheid.knowledge import CONTACTS_FILE, QUESTION_KINDS, TOPIC_IDS, TOPICS_FILE, load_knowledge
 from bot.responses import build_responses
 from tests.conftest import ROOT
 

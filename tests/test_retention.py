@@ -5,8 +5,8 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import create_engine, text
 
-from actions import retention
-from actions.storage import SignalStore
+from wijkveiligheid import retention
+from wijkveiligheid.storage import SignalStore
 from tests.conftest import migrate
 from tests.test_storage import new_signal
 

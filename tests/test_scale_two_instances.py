@@ -15,8 +15,8 @@ from typing import Dict, List
 import pytest
 import requests
 
-from actions.storage import hash_conversation
-from bot.servers import Server, action_server, free_port, rasa_server, running
+from wijkveiligheid.storage import hash_conversation
+from servers.runner import Server, action_server, free_port, rasa_server, running
 from tests.conftest import LOGS, MODEL
 from tests.production_stack import PRODUCTION_ENDPOINTS, production_stack
 

@@ -7,8 +7,8 @@ from typing import Optional
 import pytest
 import requests
 
-from actions.auth import development_header
-from bot.servers import action_server, free_port, running
+from wijkveiligheid.tokens import development_header
+from servers.runner import action_server, free_port, running
 from tests.conftest import LOGS, Chat
 
 pytestmark = pytest.mark.e2e

@@ -1,4 +1,4 @@
-"""bot.servers builds command lines that Rasa's own argument parser reads as meant."""
+"""servers.runner builds command lines that Rasa's own argument parser reads as meant."""
 from __future__ import annotations
 
 import sys
@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from rasa.__main__ import create_argument_parser
 
-from bot.servers import Server, rasa_server
+from servers.runner import Server, rasa_server
 
 
 @pytest.mark.parametrize("token", ["-begint-met-streepje", "--ook-dit", "gewoon_token"])

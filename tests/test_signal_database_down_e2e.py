@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from actions.storage import SignalStore, engine_for
-from bot.servers import action_server, free_port, rasa_server, running
+from wijkveiligheid.storage import SignalStore, engine_for
+from servers.runner import action_server, free_port, rasa_server, running
 from tests.conftest import LOGS, MODEL, Chat, migrate
 from tests.postgres import postgres_server
 

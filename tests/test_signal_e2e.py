@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from actions.storage import SignalStore
+from wijkveiligheid.storage import SignalStore
 from tests.conftest import Chat
 
 pytestmark = pytest.mark.e2e

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.servers import free_port, running, staff_server
+from servers.runner import free_port, running, staff_server
 from tests.browser import axe_violations
 from tests.staff_support import PASSWORD, XSS, add_user, make_database, seed_signals
 

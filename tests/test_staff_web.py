@@ -10,11 +10,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select, update
 
-from actions import retention
-from actions.storage import SignalStore, engine_for
+from wijkveiligheid import retention
+from wijkveiligheid.storage import SignalStore, engine_for
 from staff.app import create_app
 from staff.queries import topic_name
-from staff.models import AuditEntry, LoginThrottle, StaffSession, now, retention_days
+from staff.models import AuditEntry, LoginThrottle, StaffSession
+from wijkveiligheid.models import now, retention_days
 from tests.staff_support import (
     PASSWORD,
     XSS,

@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, inspect, select
 
-from actions.storage import SignalStore, engine_for
+from wijkveiligheid.storage import SignalStore, engine_for
 from staff import workflow
-from staff.models import AuditEntry, StatusNote
+from staff.models import AuditEntry
+from wijkveiligheid.models import StatusNote
 from staff.queries import by_reference
 from tests.conftest import migrate
 from tests.databases import DATABASES, migrated_database, postgres_url  # noqa: F401 - fixture

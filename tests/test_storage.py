@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import inspect
 
-from actions.storage import (
+from wijkveiligheid.storage import (
     NewSignal,
     SignalStore,
     engine_for,

@@ -1,5 +1,5 @@
 """The chat widget in a real browser (Debian's Chromium) against the real Rasa and action
-servers, served by the demo website (bot/website.py) exactly as `make run` does."""
+servers, served by the demo website (servers/website.py) exactly as `make run` does."""
 from __future__ import annotations
 
 import json
@@ -13,7 +13,7 @@ import pytest
 import requests
 from playwright.sync_api import Page, expect
 
-from bot.servers import Server, action_server, free_port, rasa_server, running, widget_server
+from servers.runner import Server, action_server, free_port, rasa_server, running, widget_server
 from tests.browser import axe_violations
 from tests.conftest import LOGS, MODEL, migrate
 

@@ -1,4 +1,4 @@
-"""The demo website (bot/website.py) as a real process: what it serves and its headers."""
+"""The demo website (servers/website.py) as a real process: what it serves and its headers."""
 from __future__ import annotations
 
 from typing import Iterator
@@ -6,8 +6,8 @@ from typing import Iterator
 import pytest
 import requests
 
-from bot.servers import Server, free_port, running, widget_server
-from bot.website import make_server, security_headers
+from servers.runner import Server, free_port, running, widget_server
+from servers.website import make_server, security_headers
 from tests.conftest import LOGS
 
 RASA = "http://127.0.0.1:5999"
@@ -64,7 +64,7 @@ def test_both_pages_have_the_one_header_with_their_own_menu_link_marked(website,
 
 
 @pytest.mark.parametrize("path", [
-    "/index.html", "/header.html", "/../bot/servers.py", "/%2e%2e/pyproject.toml",
+    "/index.html", "/header.html", "/../servers/runner.py", "/%2e%2e/pyproject.toml",
     "/widget/server.py", "/chat-widget.js/../../pyproject.toml", "/nope",
 ])
 def test_only_listed_files_are_served(website, path):

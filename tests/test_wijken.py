@@ -1,4 +1,4 @@
-"""Recognising the wijk in the answer to "In welke wijk is het?" (actions/wijken.py)."""
+"""Recognising the wijk in the answer to "In welke wijk is het?" (wijkveiligheid/wijken.py)."""
 from __future__ import annotations
 
 import random
@@ -8,7 +8,7 @@ from collections import Counter
 import pytest
 import yaml
 
-from actions.wijken import (
+from wijkveiligheid.wijken import (
     DEFAULT_PATH,
     Location,
     WijkenConfigError,

@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, Iterator, List, Optional
 
-from actions.auth import bearer, development_header
+from wijkveiligheid.settings import ROOT
+from wijkveiligheid.tokens import bearer, development_header
 
-ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 
 # Rasa sends usage events and crash reports to its makers unless told not to; a
@@ -159,10 +159,10 @@ def staff_server(port: int = 8001, env: Optional[Dict[str, str]] = None) -> Serv
 
 
 def widget_server(port: int = 8000, rasa_url: str = "http://localhost:5005") -> Server:
-    """The demo website with the chat widget (bot/website.py); it sends chats to rasa_url."""
+    """The demo website with the chat widget (servers/website.py); it sends chats to rasa_url."""
     return Server(
         name="widget",
-        command=[str(BIN / "python"), "-m", "bot.website", "--port", str(port),
+        command=[str(BIN / "python"), "-m", "servers.website", "--port", str(port),
                  "--rasa-url", rasa_url],
         health_url=f"http://127.0.0.1:{port}/health",
         public_url=f"http://localhost:{port}/",

@@ -1,8 +1,8 @@
 """Retention (AVG): deletes signals and conversation events older than the set period.
 
-    python -m actions.retention            # the period set in the staff page, else
+    python -m wijkveiligheid.retention            # the period set in the staff page, else
                                            # RETENTION_DAYS (default 365)
-    python -m actions.retention --days 90
+    python -m wijkveiligheid.retention --days 90
 
 Signals come from DATABASE_URL; conversation events from the Rasa SQL tracker store
 at TRACKER_DATABASE_URL (the SQLite file that endpoints.yml names, by default).
@@ -11,7 +11,6 @@ Run it daily (cron or a systemd timer); it prints what it deleted.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from datetime import datetime, timedelta, timezone
 from typing import Optional
@@ -19,11 +18,9 @@ from typing import Optional
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
-from actions.storage import ROOT, SignalStore
-# Also loads the staff tables, so a deleted signal takes its status notes along.
-from staff.models import retention_days
-
-DEFAULT_TRACKER_URL = f"sqlite:///{ROOT / 'var' / 'tracker.db'}"
+from wijkveiligheid.models import retention_days
+from wijkveiligheid.settings import settings
+from wijkveiligheid.storage import SignalStore
 
 
 def purge_conversations(url: str, days: int, now: Optional[datetime] = None) -> int:
@@ -48,7 +45,7 @@ def configured_days(store: SignalStore) -> int:
             days = retention_days(session)
     except (OperationalError, ProgrammingError):  # schema older than the staff tables
         days = None
-    return days or int(os.environ.get("RETENTION_DAYS", 365))
+    return days or settings().retention_days
 
 
 def main(argv: Optional[list] = None) -> int:
@@ -61,8 +58,7 @@ def main(argv: Optional[list] = None) -> int:
     if args.days < 1:
         parser.error("--days must be at least 1")
     signals = store.delete_older_than(args.days)
-    events = purge_conversations(os.environ.get("TRACKER_DATABASE_URL", DEFAULT_TRACKER_URL),
-                                 args.days)
+    events = purge_conversations(settings().tracker_database_url, args.days)
     print(f"retention {args.days} days: {signals} signals and {events} conversation events deleted")
     return 0
 

@@ -5,13 +5,12 @@ headers; the Content-Security-Policy lets the page talk to itself and to the Ras
 only. The Rasa URL comes from --rasa-url or RASA_URL, so tests can use any port.
 The HTML pages share one header, `widget/header.html`, filled in when a page is served.
 
-    python -m bot.website --port 8000 --rasa-url http://localhost:5005
+    python -m servers.website --port 8000 --rasa-url http://localhost:5005
 """
 from __future__ import annotations
 
 import argparse
 import html
-import os
 import sys
 from functools import partial
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -19,6 +18,8 @@ from pathlib import Path
 from string import Template
 from typing import Dict, Tuple
 from urllib.parse import urlsplit
+
+from wijkveiligheid.settings import settings
 
 WIDGET_DIR = Path(__file__).resolve().parent.parent / "widget"
 
@@ -127,7 +128,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description="Serve the demo page with the chat widget.")
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--rasa-url", default=os.environ.get("RASA_URL", "http://localhost:5005"),
+    parser.add_argument("--rasa-url", default=settings().rasa_url,
                         help="where the widget reaches Rasa (default: $RASA_URL)")
     args = parser.parse_args()
     server = make_server(args.port, args.rasa_url, args.host)

@@ -1,6 +1,6 @@
 """Signals in SQL: the table, one transaction per signal, and a durable outbox.
 
-The database URL comes from ``DATABASE_URL`` (an SQLite file under ``var/`` by
+The tables are in ``wijkveiligheid.models``. The database URL comes from ``DATABASE_URL`` (an SQLite file under ``var/`` by
 default, PostgreSQL in production). A signal is written exactly once per form
 submission: its ``idempotentie_sleutel`` (a hash of conversation id and submission)
 is unique, so a retried action finds the stored row instead of adding a second one.
@@ -19,47 +19,15 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterator, List, Optional
 
-from sqlalchemy import (
-    Boolean,
-    Column,
-    DateTime,
-    Integer,
-    String,
-    Text,
-    create_engine,
-    select,
-)
+from sqlalchemy import create_engine, select
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError, OperationalError, InterfaceError
-from sqlalchemy.orm import declarative_base, sessionmaker
+from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.orm import sessionmaker
+
+from wijkveiligheid.models import NEW, Signal
+from wijkveiligheid.settings import settings
 
 logger = logging.getLogger(__name__)
-
-ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_DATABASE_URL = f"sqlite:///{ROOT / 'var' / 'signalen.db'}"
-DEFAULT_OUTBOX = ROOT / "var" / "outbox"
-
-Base = declarative_base()
-
-
-class Signal(Base):
-    __tablename__ = "signalen"
-
-    id = Column(Integer, primary_key=True)
-    referentie = Column(String(20), unique=True)
-    aangemaakt_op = Column(DateTime(timezone=True), nullable=False, index=True)
-    onderwerp = Column(String(40), nullable=False, index=True)
-    wijk = Column(String(80))
-    gebied = Column(String(80), index=True)
-    beschrijving = Column(Text, nullable=False)  # always redacted before it gets here
-    rol = Column(String(20), nullable=False)
-    contact_toestemming = Column(Boolean, nullable=False, default=False)
-    contact = Column(String(254))  # only with consent
-    kanaal = Column(String(20), nullable=False)
-    gesprek_hash = Column(String(64), nullable=False, index=True)
-    status = Column(String(40), nullable=False, default="nieuw", index=True)
-    idempotentie_sleutel = Column(String(64), nullable=False, unique=True)
-
 
 @dataclass(frozen=True)
 class NewSignal:
@@ -82,7 +50,7 @@ class NewSignal:
 
 def hash_conversation(sender_id: str) -> str:
     """The conversation id is never stored; only this salted hash, to group signals."""
-    salt = os.environ.get("CONVERSATION_HASH_SALT", "rotterdam-veiligheid")
+    salt = settings().hash_salt
     return hashlib.sha256(f"{salt}:{sender_id}".encode()).hexdigest()
 
 
@@ -95,7 +63,7 @@ def reference_for(signal_id: int, created: datetime) -> str:
 
 
 def database_url() -> str:
-    return os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL)
+    return settings().database_url
 
 
 @lru_cache(maxsize=None)
@@ -105,8 +73,9 @@ def engine_for(url: str) -> Engine:
         return create_engine(url, connect_args={"timeout": 15}, future=True)
     # Small pool: the action server is one of several processes on the database, and
     # PostgreSQL allows 100 connections in all by default (docs/deploy.md).
-    return create_engine(url, pool_size=int(os.environ.get("DATABASE_POOL_SIZE", 3)),
-                         max_overflow=int(os.environ.get("DATABASE_MAX_OVERFLOW", 2)),
+    current = settings()
+    return create_engine(url, pool_size=current.database_pool_size,
+                         max_overflow=current.database_max_overflow,
                          pool_pre_ping=True, pool_timeout=10,
                          connect_args={"connect_timeout": 5}, future=True)
 
@@ -119,7 +88,7 @@ class SignalStore:
     def __init__(self, url: Optional[str] = None, outbox: Optional[Path] = None) -> None:
         self.engine = engine_for(url or database_url())
         self.sessions = sessionmaker(self.engine, future=True, expire_on_commit=False)
-        self.outbox = Path(outbox or os.environ.get("SIGNAL_OUTBOX", DEFAULT_OUTBOX))
+        self.outbox = Path(outbox or settings().signal_outbox)
 
     # -- writing -------------------------------------------------------------
     def store(self, new: NewSignal) -> str:
@@ -138,7 +107,7 @@ class SignalStore:
                     return existing
                 values = asdict(new)
                 created = datetime.fromisoformat(values.pop("aangemaakt_op"))
-                row = Signal(**values, aangemaakt_op=created, status="nieuw")
+                row = Signal(**values, aangemaakt_op=created, status=NEW)
                 session.add(row)
                 session.flush()  # assigns the id the reference is made from
                 row.referentie = reference_for(row.id, created)

@@ -41,7 +41,7 @@ from rapidfuzz import fuzz, process
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_PATH = Path(__file__).resolve().parent / "wijken.yml"
+DEFAULT_PATH = Path(__file__).resolve().parent / "kennis" / "wijken.yml"
 
 # Tuned on typos such as "Carnise" (93), "oud mathenese" (96) and "hilesluis" (95);
 # "Barendrecht" vs "Pendrecht" scores 80 and "Schiedam" vs "Schiemond" 71.

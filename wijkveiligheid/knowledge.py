@@ -1,7 +1,7 @@
 """Loads and checks the topic knowledge: the one source of truth for what the assistant says.
 
-``bot/kennis/onderwerpen.yml`` holds the fourteen topics of the brochure
-"Veiligheid en het wijkakkoord"; ``bot/kennis/contactpunten.yml`` holds the contact
+``wijkveiligheid/kennis/onderwerpen.yml`` holds the fourteen topics of the brochure
+"Veiligheid en het wijkakkoord"; ``wijkveiligheid/kennis/contactpunten.yml`` holds the contact
 points (112, Veiligheidsloket, meldpunt woonoverlast, wijkmanager, 14 010) that staff
 can change. Both are validated with pydantic so a mistake fails the build, not a chat.
 """

@@ -1,0 +1,5 @@
+import sys
+
+from servers.runner import main
+
+sys.exit(main())

@@ -1,0 +1,97 @@
+"""Every setting of the product, read from the environment in this one place.
+
+Each process (Rasa's channel, the action server, the staff page, the runner, the purge
+command) asks `settings()` and gets a typed object. Development needs nothing set: the
+defaults keep data under ``var/``. With ``APP_ENV=productie`` a missing secret stops the
+start with a Dutch message that names it, instead of a silent development default
+(an empty salt or a guessable staff key would quietly weaken the AVG controls).
+
+The values are read again at each call, so a test can change the environment; reading
+them costs microseconds.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional, Tuple
+
+from pydantic import BaseSettings, Field, ValidationError, validator
+
+ROOT = Path(__file__).resolve().parent.parent
+VAR = ROOT / "var"
+
+# The one length limit for a chat message: the channel refuses longer ones, the signal
+# form's description can never be longer, and the widget's input gets it from the server.
+MAX_MESSAGE_CHARS = 1000
+
+PRODUCTION = "productie"
+# Secrets that production must set; development has its own safe stand-ins.
+SECRETS = ("conversation_hash_salt", "staff_secret_key", "action_server_token", "rasa_api_token")
+
+
+class SettingsError(RuntimeError):
+    """The environment is not a valid configuration; the message is for the operator."""
+
+
+class Settings(BaseSettings):
+    app_env: str = Field("ontwikkeling", env="APP_ENV")
+
+    # Signals
+    database_url: str = Field(f"sqlite:///{VAR / 'signalen.db'}", env="DATABASE_URL")
+    database_pool_size: int = Field(3, env="DATABASE_POOL_SIZE", ge=1)
+    database_max_overflow: int = Field(2, env="DATABASE_MAX_OVERFLOW", ge=0)
+    signal_outbox: Path = Field(VAR / "outbox", env="SIGNAL_OUTBOX")
+    conversation_hash_salt: Optional[str] = Field(None, env="CONVERSATION_HASH_SALT")
+
+    # Retention (AVG)
+    retention_days: int = Field(365, env="RETENTION_DAYS", ge=1)
+    tracker_database_url: str = Field(f"sqlite:///{VAR / 'tracker.db'}",
+                                      env="TRACKER_DATABASE_URL")
+
+    # Servers and tokens
+    action_server_token: Optional[str] = Field(None, env="ACTION_SERVER_TOKEN")
+    rasa_api_token: Optional[str] = Field(None, env="RASA_API_TOKEN")
+    rasa_url: str = Field("http://localhost:5005", env="RASA_URL")
+
+    # Staff page
+    staff_secret_key: Optional[str] = Field(None, env="STAFF_SECRET_KEY")
+    staff_idle_minutes: int = Field(30, env="STAFF_IDLE_MINUTES", ge=1)
+    staff_https: bool = Field(False, env="STAFF_HTTPS")
+    staff_behind_proxy: bool = Field(False, env="STAFF_BEHIND_PROXY")
+
+    class Config:
+        case_sensitive = False
+
+    @validator("app_env")
+    def known_environment(cls, value: str) -> str:
+        value = value.strip().lower()
+        if value not in ("ontwikkeling", "test", PRODUCTION):
+            raise ValueError("kies ontwikkeling, test of productie")
+        return value
+
+    @property
+    def is_production(self) -> bool:
+        return self.app_env == PRODUCTION
+
+    @property
+    def hash_salt(self) -> str:
+        # The development stand-in only groups test conversations; production sets its own.
+        return self.conversation_hash_salt or "rotterdam-veiligheid"
+
+    def missing_secrets(self) -> Tuple[str, ...]:
+        return tuple(name.upper() for name in SECRETS if not getattr(self, name))
+
+
+def settings() -> Settings:
+    """The settings as the environment gives them now; raises SettingsError when invalid."""
+    try:
+        current = Settings()
+    except ValidationError as error:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc'])).upper()}: {e['msg']}"
+                             for e in error.errors())
+        raise SettingsError(f"Ongeldige instelling: {problems}") from None
+    if current.is_production and current.missing_secrets():
+        raise SettingsError(
+            "APP_ENV=productie, maar deze geheimen ontbreken: "
+            + ", ".join(current.missing_secrets())
+            + ". Zet ze in de omgeving (docs/deploy.md); er is geen standaardwaarde.")
+    return current
