@@ -21,7 +21,7 @@ export TF_CPP_MIN_LOG_LEVEL ?= 2
 export RASA_TELEMETRY_ENABLED ?= false
 export PYTHONUNBUFFERED := 1
 
-.PHONY: run test install spacy train validate migrate purge staff-user evaluate benchmark load audit clean
+.PHONY: run test test-fast lint install spacy train validate migrate purge staff-user evaluate benchmark load audit clean
 
 $(STAMP): pyproject.toml
 	@if [ -z "$(PYTHON310)" ]; then \
@@ -62,7 +62,7 @@ migrate: $(STAMP)
 # Deletes signals and conversation events older than the retention period that a
 # beheerder set in the staff page (else RETENTION_DAYS, default 365).
 purge: $(STAMP)
-	$(BIN)/python -m wijkveiligheid.retention
+	$(BIN)/wijkveiligheid-purge
 
 # An account for the staff page; asks for the password. make staff-user NAAM=anna ROL=beheerder
 staff-user: migrate
@@ -72,8 +72,19 @@ staff-user: migrate
 run: spacy $(MODEL) migrate
 	$(BIN)/python -m servers --model $(MODEL)
 
+# The inner loop: lint and the unit tests, no training, no servers (about a minute).
+test-fast: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/pytest tests/unit
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+# Everything: lint, unit, integration (databases, servers) and browser tests, then the
+# test stories against the trained model.
 test: spacy $(MODEL) validate
-	$(BIN)/pytest
+	$(BIN)/ruff check .
+	$(BIN)/pytest tests/unit tests/integration tests/browser
 	$(RASA) test core --model $(MODEL) --stories tests/test_stories.yml \
 		--fail-on-prediction-errors --out results/core
 

@@ -19,10 +19,10 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from wijkveiligheid.knowledge import TOPIC_IDS, knowledge
 from wijkveiligheid.redaction import redact
 from wijkveiligheid.storage import NewSignal, SignalStore, hash_conversation, idempotency_key
 from wijkveiligheid.wijken import match_location
-from wijkveiligheid.knowledge import TOPIC_IDS, knowledge
 
 FORM_SLOTS = [
     "signaal_onderwerp", "signaal_wijk", "signaal_beschrijving", "signaal_rol",

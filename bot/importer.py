@@ -9,8 +9,8 @@ from __future__ import annotations
 from rasa.shared.core.domain import Domain
 from rasa.shared.importers.rasa import RasaFileImporter
 
-from wijkveiligheid.knowledge import load_knowledge
 from bot.responses import build_responses
+from wijkveiligheid.knowledge import load_knowledge
 
 
 class KnowledgeImporter(RasaFileImporter):

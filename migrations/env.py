@@ -3,9 +3,9 @@ from logging.config import fileConfig
 
 from alembic import context
 
+import staff.models  # noqa: F401  (puts the staff tables on Base.metadata)
 from wijkveiligheid.models import Base
 from wijkveiligheid.storage import database_url, engine_for
-import staff.models  # noqa: F401  (puts the staff tables on Base.metadata)
 
 if context.config.config_file_name is not None:
     fileConfig(context.config.config_file_name, disable_existing_loggers=False)

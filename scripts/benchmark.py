@@ -42,7 +42,7 @@ def rss_mib(pid: int) -> float:
         current = todo.pop()
         try:
             status = Path(f"/proc/{current}/status").read_text()
-            total += int(next(l for l in status.splitlines() if l.startswith("VmRSS")).split()[1])
+            total += int(next(line for line in status.splitlines() if line.startswith("VmRSS")).split()[1])
             children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
             todo.extend(int(c) for c in children)
         except (OSError, StopIteration):

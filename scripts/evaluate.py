@@ -101,7 +101,7 @@ async def predict(model: Path, examples: List[Example]) -> List[Prediction]:
 
 def score(examples: List[Example], predictions: List[Prediction]) -> Dict[str, str]:
     hits: Dict[str, List[bool]] = defaultdict(list)
-    for (text, intent, kind), (got_intent, got_kind, got_topic) in zip(examples, predictions):
+    for (_text, intent, kind), (got_intent, got_kind, got_topic) in zip(examples, predictions, strict=True):
         if intent in TOPICS:
             hits["onderwerp: alle"].append(got_topic == intent)
             hits[f"onderwerp: {intent}"].append(got_topic == intent)
@@ -153,7 +153,7 @@ def report(examples: List[Example], heldout: Path, models: Dict[str, Path],
         scores[name] = score(examples, predictions)
         errors[name] = [
             (text, intent, kind, got)
-            for (text, intent, kind), got in zip(examples, predictions)
+            for (text, intent, kind), got in zip(examples, predictions, strict=True)
             if (got[2] or got[0]) != intent or (kind and intent not in NOT_A_TOPIC and got[1] != kind)
         ]
 

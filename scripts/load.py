@@ -36,9 +36,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-from wijkveiligheid.storage import hash_conversation  # noqa: E402
+from servers.production_stack import PRODUCTION_ENDPOINTS, production_stack  # noqa: E402
 from servers.runner import action_server, free_port, rasa_server, running  # noqa: E402
-from tests.production_stack import PRODUCTION_ENDPOINTS, production_stack  # noqa: E402
+from wijkveiligheid.storage import hash_conversation  # noqa: E402
 
 TOPIC_CONVERSATIONS = [
     ["hoe werkt cameratoezicht eigenlijk?", "en mogen wij daar iets over zeggen?"],

@@ -22,8 +22,8 @@ from typing import List, NamedTuple, Optional, Tuple
 
 import yaml
 
-from wijkveiligheid.knowledge import TOPIC_IDS
 from bot.noodgeval import MAY_HIDE_AN_EMERGENCY
+from wijkveiligheid.knowledge import TOPIC_IDS
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -143,7 +143,7 @@ def cross_validate(args: argparse.Namespace) -> List[Result]:
                                                   [t for t, *_ in held]))
             results += [Result(intent, top, conf, text, ranking, kind, predicted_kind)
                         for (text, intent, kind), (top, conf, ranking, predicted_kind)
-                        in zip(held, scored)]
+                        in zip(held, scored, strict=True)]
 
     return results
 

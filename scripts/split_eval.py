@@ -107,7 +107,7 @@ def main() -> int:
     hits: Dict[str, List[bool]] = defaultdict(list)
     confusions: Counter = Counter()
     errors = []
-    for (intent, kind, text), (got, got_kind, conf) in zip(test, predictions):
+    for (intent, kind, text), (got, got_kind, conf) in zip(test, predictions, strict=True):
         if intent in TOPICS:
             hits["onderwerp: alle"].append(got == intent)
             hits[f"onderwerp: {intent}"].append(got == intent)

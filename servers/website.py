@@ -105,13 +105,13 @@ class Handler(BaseHTTPRequestHandler):
         if with_body:
             self.wfile.write(data)
 
-    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+    def do_GET(self) -> None:
         self.answer(with_body=True)
 
-    def do_HEAD(self) -> None:  # noqa: N802
+    def do_HEAD(self) -> None:
         self.answer(with_body=False)
 
-    def log_message(self, format: str, *args) -> None:  # noqa: A002
+    def log_message(self, format: str, *args) -> None:
         # Privacy: no client IP address and no query string in the log.
         if args and isinstance(args[0], str):
             request = args[0].split("?")[0]

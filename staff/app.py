@@ -7,10 +7,9 @@ from __future__ import annotations
 
 import os
 import secrets
-from datetime import datetime, timedelta
 from contextlib import contextmanager
+from datetime import datetime, timedelta
 from functools import wraps
-from pathlib import Path
 from typing import Optional
 from urllib.parse import urlencode
 
@@ -28,7 +27,14 @@ from flask import (
     url_for,
 )
 from flask.sessions import SecureCookieSessionInterface
-from flask_login import LoginManager, UserMixin, current_user, login_required, login_user, logout_user
+from flask_login import (
+    LoginManager,
+    UserMixin,
+    current_user,
+    login_required,
+    login_user,
+    logout_user,
+)
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from sqlalchemy import select
@@ -36,12 +42,12 @@ from sqlalchemy.orm import sessionmaker
 from wtforms import IntegerField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, NumberRange
 
-from wijkveiligheid.settings import ROOT, settings
-from wijkveiligheid.storage import database_url, engine_for
 from staff import accounts, queries, workflow
 from staff.charts import bar_chart
 from staff.models import ROLES, AuditEntry, StaffUser, audit
 from wijkveiligheid.models import now, retention_days, set_retention_days
+from wijkveiligheid.settings import ROOT, settings
+from wijkveiligheid.storage import database_url, engine_for
 
 SECRET_FILE = ROOT / "var" / "staff-secret-key"
 

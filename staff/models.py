@@ -6,7 +6,6 @@ foreign key: they outlive the signal when retention deletes it, and hold no sign
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from typing import Optional
 
 from sqlalchemy import (
@@ -16,10 +15,8 @@ from sqlalchemy import (
     ForeignKey,
     Integer,
     String,
-    Text,
-    select,
 )
-from sqlalchemy.orm import Session, backref, relationship
+from sqlalchemy.orm import Session, relationship
 
 from wijkveiligheid.models import Base, now
 

@@ -13,7 +13,16 @@ from typing import Dict, Optional, Tuple
 from sqlalchemy.orm import Session
 
 from staff.models import audit
-from wijkveiligheid.models import DONE, FORWARDED, IN_PROGRESS, NEW, OPEN_STATUSES, STATUSES, Signal, StatusNote, now
+from wijkveiligheid.models import (
+    DONE,
+    FORWARDED,
+    IN_PROGRESS,
+    NEW,
+    STATUSES,
+    Signal,
+    StatusNote,
+    now,
+)
 
 TRANSITIONS: Dict[str, Tuple[str, ...]] = {
     NEW: (IN_PROGRESS, FORWARDED, DONE),

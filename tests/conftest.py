@@ -12,9 +12,9 @@ from typing import Dict, Iterator, List
 import pytest
 import requests
 
-from wijkveiligheid.knowledge import Knowledge, load_knowledge
 from servers.runner import Server, action_server, free_port, rasa_server, running
-from tests.browser import browser  # noqa: F401 - the one real-browser fixture for all page tests
+from tests.chromium import browser  # noqa: F401 - the one real-browser fixture for all page tests
+from wijkveiligheid.knowledge import Knowledge, load_knowledge
 
 ROOT = Path(__file__).resolve().parent.parent
 MODEL = ROOT / "models" / "veiligheid.tar.gz"

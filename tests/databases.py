@@ -16,9 +16,9 @@ from typing import Iterable, Iterator
 
 import pytest
 
-from wijkveiligheid.storage import engine_for
+from servers.postgres import postgres_server
 from tests.conftest import migrate
-from tests.postgres import postgres_server
+from wijkveiligheid.storage import NewSignal, engine_for, hash_conversation, idempotency_key
 
 DATABASES = ["sqlite", "postgresql"]
 
@@ -48,3 +48,13 @@ def migrated_database(request, tmp_path, tables: Iterable[str]) -> Iterator[str]
     with engine_for(url).begin() as connection:
         for table in tables:
             connection.exec_driver_sql(f"DELETE FROM {table}")
+
+
+def new_signal(submission: str = "1", **overrides) -> NewSignal:
+    values = dict(onderwerp="overlast_op_straat", wijk="Carnisse", gebied="Charlois",
+                  beschrijving="Elke avond groepen bij het plein [telefoonnummer]",
+                  rol="bewoner", contact_toestemming=False, contact=None, kanaal="rest",
+                  gesprek_hash=hash_conversation("gesprek-1"),
+                  idempotentie_sleutel=idempotency_key("gesprek-1", submission))
+    values.update(overrides)
+    return NewSignal(**values)

@@ -10,10 +10,10 @@ from typing import Dict, List
 
 from sqlalchemy.orm import sessionmaker
 
-from wijkveiligheid.storage import SignalStore, engine_for
 from staff import accounts
 from tests.conftest import migrate
-from tests.test_storage import new_signal
+from tests.databases import new_signal
+from wijkveiligheid.storage import SignalStore, engine_for
 
 PASSWORD = "correct-paard-batterij"
 XSS = "<script>alert(1)</script> bij de speeltuin"

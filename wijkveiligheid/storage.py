@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterator, List, Optional
+from typing import List, Optional
 
 from sqlalchemy import create_engine, select
 from sqlalchemy.engine import Engine

@@ -266,7 +266,7 @@ def _build(raw: Any, source: str) -> Locations:
 def _load(path: str, mtime_ns: int) -> Locations:
     try:
         with open(path, encoding="utf-8") as handle:
-            raw = yaml.load(handle, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader
+            raw = yaml.load(handle, Loader=_UniqueKeyLoader)
     except WijkenConfigError as error:
         raise WijkenConfigError(f"{path}: {error}") from None
     except (yaml.YAMLError, TypeError) as error:

@@ -1,12 +1,11 @@
 """signalen
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-27 20:48:03.847470
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '0001'
 down_revision = None

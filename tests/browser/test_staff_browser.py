@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from servers.runner import free_port, running, staff_server
-from tests.browser import axe_violations
+from tests.chromium import axe_violations
 from tests.staff_support import PASSWORD, XSS, add_user, make_database, seed_signals
 
-LOGS = Path(__file__).resolve().parent.parent / "results" / "server-logs"
+LOGS = Path(__file__).resolve().parents[2] / "results" / "server-logs"
 
 
 @pytest.fixture(scope="module")
@@ -29,7 +29,7 @@ def site(tmp_path_factory):
 
 
 @pytest.fixture
-def page(browser, site):  # noqa: F811
+def page(browser, site):
     context = browser.new_context(accept_downloads=True)
     page = context.new_page()
     page.set_default_timeout(30_000)
@@ -121,7 +121,7 @@ def test_keyboard_users_can_skip_to_the_content(page, site):
 
 
 @pytest.mark.parametrize("width,height", [(768, 1024), (1280, 800)])
-def test_pages_fit_a_tablet_and_a_laptop_screen(browser, site, width, height):  # noqa: F811
+def test_pages_fit_a_tablet_and_a_laptop_screen(browser, site, width, height):
     base, references = site
     context = browser.new_context(viewport={"width": width, "height": height})
     page = context.new_page()

@@ -14,7 +14,7 @@ import requests
 from playwright.sync_api import Page, expect
 
 from servers.runner import Server, action_server, free_port, rasa_server, running, widget_server
-from tests.browser import axe_violations
+from tests.chromium import axe_violations
 from tests.conftest import LOGS, MODEL, migrate
 
 pytestmark = pytest.mark.e2e
@@ -54,7 +54,7 @@ def dialogs() -> List[str]:
     return []
 
 
-def new_page(browser, url: str, dialogs: List[str], **context_options) -> Page:  # noqa: F811
+def new_page(browser, url: str, dialogs: List[str], **context_options) -> Page:
     context = browser.new_context(**context_options)
     page = context.new_page()
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
@@ -73,7 +73,7 @@ def live_site(site: Site) -> Site:
 
 
 @pytest.fixture
-def page(browser, live_site: Site, dialogs) -> Iterator[Page]:  # noqa: F811
+def page(browser, live_site: Site, dialogs) -> Iterator[Page]:
     page = new_page(browser, live_site.url, dialogs)
     yield page
     page.context.close()
@@ -156,7 +156,7 @@ def test_conversation_with_quick_reply_continues_after_reload(page: Page, site: 
     assert dialogs == []
 
 
-def test_closing_the_browser_ends_the_conversation(browser, site: Site, page: Page, dialogs):  # noqa: F811
+def test_closing_the_browser_ends_the_conversation(browser, site: Site, page: Page, dialogs):
     launcher(page).click()
     ask(page, "hallo")
     other = new_page(browser, site.url, dialogs)  # a new browser session
@@ -263,12 +263,12 @@ class HostileBot(BaseHTTPRequestHandler):
         self.send_header("Access-Control-Allow-Headers", "Content-Type")
         self.send_header("Access-Control-Allow-Methods", "POST")
 
-    def do_OPTIONS(self) -> None:  # noqa: N802
+    def do_OPTIONS(self) -> None:
         self.send_response(204)
         self.cors()
         self.end_headers()
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         self.rfile.read(int(self.headers["Content-Length"]))
         body = json.dumps([{"recipient_id": "x", **m} for m in HOSTILE]).encode()
         self.send_response(200)
@@ -282,7 +282,7 @@ class HostileBot(BaseHTTPRequestHandler):
         pass
 
 
-def test_bot_xss_shows_as_text_and_only_safe_formatting_renders(browser, dialogs):  # noqa: F811
+def test_bot_xss_shows_as_text_and_only_safe_formatting_renders(browser, dialogs):
     site_port = free_port()
     origin = f"http://127.0.0.1:{site_port}"
     handler = type("Bot", (HostileBot,), {"origin": origin})
@@ -346,7 +346,7 @@ def test_action_server_down_still_gets_a_dutch_answer_not_silence(page: Page, si
     assert "er ging bij mij iets mis" in reply and "112" in reply
 
 
-def test_narrow_320px_screen_shows_input_and_send_button(browser, live_site: Site, dialogs):  # noqa: F811
+def test_narrow_320px_screen_shows_input_and_send_button(browser, live_site: Site, dialogs):
     page = new_page(browser, live_site.url, dialogs, viewport={"width": 320, "height": 640})
     try:
         launcher(page).click()

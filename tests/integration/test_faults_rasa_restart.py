@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from wijkveiligheid.storage import SignalStore
 from tests.conftest import LOGS, Chat
+from wijkveiligheid.storage import SignalStore
 
 pytestmark = pytest.mark.e2e
 

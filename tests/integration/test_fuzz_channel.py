@@ -10,7 +10,8 @@ from typing import Iterator, List, Tuple
 
 import pytest
 import requests
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.conftest import Chat
 

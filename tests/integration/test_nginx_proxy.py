@@ -28,7 +28,7 @@ from servers.runner import WIDGET_ORIGIN, free_port
 
 pytestmark = pytest.mark.e2e
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE = ROOT / "deploy" / "nginx.conf"
 PLACEHOLDER = re.compile(r"\$\{([A-Z_]+)\}")
 

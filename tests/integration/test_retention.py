@@ -5,10 +5,10 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import create_engine, text
 
+from tests.conftest import migrate
+from tests.databases import new_signal
 from wijkveiligheid import retention
 from wijkveiligheid.storage import SignalStore
-from tests.conftest import migrate
-from tests.test_storage import new_signal
 
 
 def make_tracker_db(url: str, timestamps) -> None:

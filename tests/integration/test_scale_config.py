@@ -5,7 +5,7 @@ import pytest
 from rasa.core.utils import AvailableEndpoints
 from rasa.shared.exceptions import RasaException
 
-from tests.production_stack import PRODUCTION_ENDPOINTS
+from servers.production_stack import PRODUCTION_ENDPOINTS
 
 SETTINGS = {
     "ACTION_SERVER_URL": "http://10.0.1.20:5055/webhook",

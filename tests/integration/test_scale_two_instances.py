@@ -15,10 +15,10 @@ from typing import Dict, List
 import pytest
 import requests
 
-from wijkveiligheid.storage import hash_conversation
+from servers.production_stack import PRODUCTION_ENDPOINTS, production_stack
 from servers.runner import Server, action_server, free_port, rasa_server, running
 from tests.conftest import LOGS, MODEL
-from tests.production_stack import PRODUCTION_ENDPOINTS, production_stack
+from wijkveiligheid.storage import hash_conversation
 
 pytestmark = pytest.mark.e2e
 

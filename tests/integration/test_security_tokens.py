@@ -7,9 +7,9 @@ from typing import Optional
 import pytest
 import requests
 
-from wijkveiligheid.tokens import development_header
 from servers.runner import action_server, free_port, running
 from tests.conftest import LOGS, Chat
+from wijkveiligheid.tokens import development_header
 
 pytestmark = pytest.mark.e2e
 

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import pytest
 
-from wijkveiligheid.storage import SignalStore, engine_for
+from servers.postgres import postgres_server
 from servers.runner import action_server, free_port, rasa_server, running
 from tests.conftest import LOGS, MODEL, Chat, migrate
-from tests.postgres import postgres_server
+from wijkveiligheid.storage import SignalStore, engine_for
 
 pytestmark = pytest.mark.e2e
 

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from staff.models import AuditEntry, StaffUser
 from tests.staff_support import PASSWORD, make_database, seed_signals, sessions
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture

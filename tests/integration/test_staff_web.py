@@ -10,15 +10,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select, update
 
-from wijkveiligheid import retention
-from wijkveiligheid.storage import SignalStore, engine_for
 from staff.app import create_app
-from staff.queries import topic_name
 from staff.models import AuditEntry, LoginThrottle, StaffSession
-from wijkveiligheid.models import now, retention_days
+from staff.queries import topic_name
 from tests.staff_support import (
     PASSWORD,
-    XSS,
     add_user,
     csrf_token,
     login,
@@ -27,6 +23,9 @@ from tests.staff_support import (
     seed_signals,
     sessions,
 )
+from wijkveiligheid import retention
+from wijkveiligheid.models import now, retention_days
+from wijkveiligheid.storage import SignalStore, engine_for
 
 
 @pytest.fixture
@@ -247,7 +246,7 @@ def test_filters_search_and_paging(client, site):
 
 def test_the_list_is_newest_first_and_pages(client, site):
     store = SignalStore(site[1])
-    from tests.test_storage import new_signal
+    from tests.databases import new_signal
     for i in range(30):
         store.store(new_signal(f"extra-{i}", aangemaakt_op=(
             now() - timedelta(days=40, minutes=i)).isoformat()))
@@ -362,7 +361,7 @@ def test_a_beheerder_may_export_contact_details(client, site):
 
 
 def test_csv_cells_cannot_become_spreadsheet_formulas(client, site):
-    from tests.test_storage import new_signal
+    from tests.databases import new_signal
     SignalStore(site[1]).store(new_signal("formule", beschrijving="=HYPERLINK(\"x\")"))
     login(client, "mia")
     rows = rows_of(client.get("/signalen/export.csv?zoek=HYPERLINK"))

@@ -11,16 +11,16 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, inspect, select
 
-from wijkveiligheid.storage import SignalStore, engine_for
 from staff import workflow
 from staff.models import AuditEntry
-from wijkveiligheid.models import StatusNote
 from staff.queries import by_reference
 from tests.conftest import migrate
 from tests.databases import DATABASES, migrated_database, postgres_url  # noqa: F401 - fixture
 from tests.staff_support import seed_signals, sessions
+from wijkveiligheid.models import StatusNote
+from wijkveiligheid.storage import SignalStore, engine_for
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(params=DATABASES)

@@ -7,26 +7,10 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import inspect
 
-from wijkveiligheid.storage import (
-    NewSignal,
-    SignalStore,
-    engine_for,
-    hash_conversation,
-    idempotency_key,
-)
+from servers.postgres import postgres_server
 from tests.conftest import migrate
-from tests.databases import DATABASES, migrated_database, postgres_url  # noqa: F401 - fixture
-from tests.postgres import postgres_server
-
-
-def new_signal(submission: str = "1", **overrides) -> NewSignal:
-    values = dict(onderwerp="overlast_op_straat", wijk="Carnisse", gebied="Charlois",
-                  beschrijving="Elke avond groepen bij het plein [telefoonnummer]",
-                  rol="bewoner", contact_toestemming=False, contact=None, kanaal="rest",
-                  gesprek_hash=hash_conversation("gesprek-1"),
-                  idempotentie_sleutel=idempotency_key("gesprek-1", submission))
-    values.update(overrides)
-    return NewSignal(**values)
+from tests.databases import DATABASES, migrated_database, new_signal, postgres_url  # noqa: F401 - fixture
+from wijkveiligheid.storage import SignalStore, engine_for, hash_conversation
 
 
 @pytest.fixture(params=DATABASES)

@@ -1,7 +1,6 @@
 """The topic knowledge file is complete, faithful to the brochure, and the only source."""
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -17,7 +16,7 @@ from wijkveiligheid.knowledge import (
     load_knowledge,
 )
 
-BROCHURE = Path(__file__).resolve().parents[2] / "shared/seed/veiligheid-en-het-wijkakkoord.txt"
+BROCHURE = Path(__file__).resolve().parents[3] / "shared/seed/veiligheid-en-het-wijkakkoord.txt"
 
 
 def test_every_fixed_topic_is_there_in_order(kb):

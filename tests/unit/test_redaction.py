@@ -11,7 +11,7 @@ import yaml
 from wijkveiligheid.redaction import PLACEHOLDERS, redact
 
 CORPUS: List[Dict[str, str]] = yaml.safe_load(
-    (Path(__file__).parent / "redaction_corpus.yml").read_text(encoding="utf-8"))
+    (Path(__file__).parents[1] / "redaction_corpus.yml").read_text(encoding="utf-8"))
 
 
 def test_corpus_is_large_and_varied() -> None:

@@ -4,9 +4,15 @@ from __future__ import annotations
 import yaml
 
 from bot.importer import KnowledgeImporter
-from wijkveiligheid.knowledge import CONTACTS_FILE, QUESTION_KINDS, TOPIC_IDS, TOPICS_FILE, load_knowledge
 from bot.responses import build_responses
 from tests.conftest import ROOT
+from wijkveiligheid.knowledge import (
+    CONTACTS_FILE,
+    QUESTION_KINDS,
+    TOPIC_IDS,
+    TOPICS_FILE,
+    load_knowledge,
+)
 
 
 def variation(responses, topic_id, kind) -> str:

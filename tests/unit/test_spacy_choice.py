@@ -36,6 +36,7 @@ def test_fallback_pipeline_gives_dutch_lemmas(tmp_path):
 def test_an_unchanged_choice_leaves_the_pipeline_alone(tmp_path, monkeypatch):
     """So that `make` does not retrain when nothing changed."""
     import sys
+
     from scripts import build_spacy
 
     output = tmp_path / "spacy_nl"

@@ -2,7 +2,7 @@
 endpoints.production.yml and the action server read (docs/deploy.md).
 
 Used by the scale test and by scripts/load.py. Everything is throwaway: a temporary
-PostgreSQL 15 (tests/postgres.py) and Redis (tests/redis_server.py) on free ports.
+PostgreSQL 15 (servers/postgres.py) and Redis (servers/redis_server.py) on free ports.
 """
 from __future__ import annotations
 
@@ -17,10 +17,10 @@ from typing import Dict, Iterator
 
 from sqlalchemy import create_engine, text
 
-from tests.postgres import PostgresServer, postgres_server
-from tests.redis_server import RedisServer, redis_server
+from servers.postgres import PostgresServer, postgres_server
+from servers.redis_server import RedisServer, redis_server
+from wijkveiligheid.settings import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 PRODUCTION_ENDPOINTS = ROOT / "endpoints.production.yml"
 
 
