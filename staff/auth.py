@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import timedelta
 from functools import wraps
 from typing import Optional
+from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -141,7 +142,23 @@ def uitloggen():
 
 
 def safe_next(target: Optional[str]) -> str:
-    """Only a path on this site: never send someone on to another site after login."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+    """Only a path on this site: never send someone on to another site after login.
+
+    Browsers drop tabs and newlines from a URL and read a backslash as a slash, so
+    `/<TAB>/evil.example` would become `//evil.example`: anything but plain printable
+    characters is refused, and so are `//`, backslashes and schemes.
+    """
+    if is_local_path(target):
         return target
     return url_for("signalen.lijst")
+
+
+def is_local_path(target: Optional[str]) -> bool:
+    if not target or len(target) > 2000 or not target.startswith("/"):
+        return False
+    if any(ch.isspace() or not ch.isprintable() for ch in target):
+        return False  # control characters, CR/LF, tabs, any (Unicode) whitespace
+    if target.startswith("//") or "\\" in target:
+        return False
+    parts = urlsplit(target)
+    return not parts.scheme and not parts.netloc

@@ -31,11 +31,15 @@ def start():
 @login_required
 def lijst():
     signal_filter = queries.SignalFilter.parse(request.args)
-    page = max(1, request.args.get("pagina", 1, type=int) or 1)
-    total, rows = 0, []
+    page, total, rows = 1, 0, []
     if not signal_filter.errors:
         total = queries.count(get_db(), signal_filter)
-        rows = queries.find(get_db(), signal_filter, page)
+        pages = max(1, -(-total // queries.PAGE_SIZE))
+        page, error = queries.page_number(request.args.get("pagina"), pages)
+        if error:
+            signal_filter.errors.append(error)
+        else:
+            rows = queries.find(get_db(), signal_filter, page)
     pages = max(1, -(-total // queries.PAGE_SIZE))
     params = signal_filter.as_params()
     return render_template(
