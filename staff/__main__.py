@@ -18,15 +18,14 @@ from typing import List, Optional
 
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError, ProgrammingError
-from sqlalchemy.orm import sessionmaker
 
-from wijkveiligheid.storage import database_url, engine_for
+from staff.db import sessions_for
 
 CLI_NAME = "opdrachtregel"  # who the audit log names for command-line actions
 
 
 def _sessions():
-    return sessionmaker(engine_for(database_url()), future=True, expire_on_commit=False)
+    return sessions_for()
 
 
 def _read_password(from_stdin: bool) -> str:
@@ -107,16 +106,11 @@ def list_signals(args) -> int:
 
 
 def export(args) -> int:
-    from staff import queries
-    from staff.models import audit
+    from staff.export import export_csv
 
     signal_filter = _filter(args)
     with _sessions()() as session:
-        signals = queries.find(session, signal_filter, page_size=None)
-        queries.write_csv(signals, sys.stdout, with_contact=args.met_contact)
-        used = ", ".join(sorted(signal_filter.as_params())) or "geen"
-        audit(session, CLI_NAME, "export", f"{len(signals)} signalen, "
-              f"{'met' if args.met_contact else 'zonder'} contact, filters: {used}")
+        export_csv(session, signal_filter, sys.stdout, args.met_contact, CLI_NAME)
         session.commit()
     return 0
 
