@@ -12,8 +12,7 @@ from typing import Dict, Iterable, List, Mapping, Optional, Tuple
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from staff.workflow import OPEN_STATUSES, STATUSES
-from wijkveiligheid.models import Signal, as_utc
+from wijkveiligheid.models import OPEN_STATUSES, STATUSES, Signal, as_utc
 
 PAGE_SIZE = 25
 REPORTER_ROLES = ("bewoner", "ondernemer", "wijkraadslid", "anders")
