@@ -60,12 +60,23 @@ class NoodgevalVoorrang(GraphComponent):
             emergency = emergency_confidence(message)
             intent = message.get(INTENT) or {}
             understood = intent.get(INTENT_NAME_KEY)
-            if emergency >= self.threshold and understood in MAY_HIDE_AN_EMERGENCY:
+            if overrides(understood, emergency, self.threshold):
                 message.set(INTENT, {INTENT_NAME_KEY: EMERGENCY_INTENT,
                                      PREDICTED_CONFIDENCE_KEY: emergency}, add_to_output=True)
                 if understood in TOPIC_IDS:
                     keep_topic(message, understood)
         return messages
+
+
+def overrides(understood: str, emergency: float, threshold: float) -> bool:
+    """The rule: the emergency replaces what the classifier understood."""
+    return understood in MAY_HIDE_AN_EMERGENCY and emergency >= threshold
+
+
+def answers_with_112(understood: str, emergency: float, threshold: float) -> bool:
+    """Whether the assistant puts 112 first: the classifier chose the emergency itself,
+    or the rule overrides its choice. scripts/noodgeval_drempel.py measures this."""
+    return understood == EMERGENCY_INTENT or overrides(understood, emergency, threshold)
 
 
 def keep_topic(message: Message, topic: str) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.noodgeval import NoodgevalVoorrang
+from bot.noodgeval import NoodgevalVoorrang, answers_with_112
 
 
 def parsed(intent: str, confidence: float, emergency: float) -> Message:
@@ -64,3 +64,12 @@ def test_no_ranking_means_no_change():
     message = Message(data={"text": ""})
     message.set("intent", {"name": "nlu_fallback", "confidence": 0.0})
     assert classify(message) == "nlu_fallback"
+
+
+@pytest.mark.parametrize("intent", ["noodgeval", "high_impact_crimes", "vervolgvraag",
+                                    "nlu_fallback", "begroeting", "bevestigen"])
+@pytest.mark.parametrize("emergency", [0.0, 0.14, 0.15, 0.16, 0.6])
+def test_the_rule_the_scripts_measure_is_the_components(intent, emergency):
+    # scripts/noodgeval_drempel.py calls answers_with_112: it must decide as the pipeline does.
+    component_says_112 = classify(parsed(intent, 0.5, emergency)) == "noodgeval"
+    assert answers_with_112(intent, emergency, 0.15) == component_says_112
