@@ -42,7 +42,7 @@ from sqlalchemy.orm import sessionmaker
 from wtforms import IntegerField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, NumberRange
 
-from staff import accounts, queries, workflow
+from staff import accounts, inzichten, queries, workflow
 from staff.charts import bar_chart
 from staff.models import ROLES, AuditEntry, StaffUser, audit
 from wijkveiligheid.models import now, retention_days, set_retention_days
@@ -452,6 +452,8 @@ def create_app(config: Optional[dict] = None) -> Flask:
         entries = db().execute(select(AuditEntry).order_by(AuditEntry.id.desc())
                                .limit(200)).scalars()
         return render_template("auditlog.html", entries=list(entries))
+
+    app.register_blueprint(inzichten.blueprint)  # /inzichten: question counts
 
     # -- errors ---------------------------------------------------------------------
     for error, (status, title, message) in ERROR_PAGES.items():

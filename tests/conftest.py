@@ -67,8 +67,9 @@ def servers(e2e_dir, signals_url) -> Iterator[Dict[str, Server]]:
     actions = action_server(action_port, env={"DATABASE_URL": signals_url,
                                               "SIGNAL_OUTBOX": str(e2e_dir / "outbox"),
                                               "ACTION_SERVER_TOKEN": action_token})
+    # DATABASE_URL: the channel counts questions there (wijkveiligheid/inzichten.py)
     rasa = rasa_server(MODEL, port=rasa_port, action_port=action_port, work_dir=e2e_dir,
-                       action_token=action_token)
+                       action_token=action_token, env={"DATABASE_URL": signals_url})
     with running([actions, rasa], LOGS):
         yield {"actions": actions, "rasa": rasa}
 
