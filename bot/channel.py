@@ -12,7 +12,9 @@ website widget keeps posting to ``/webhooks/rest/webhook``. On top of Rasa's Res
   unreachable), the person gets a Dutch "something went wrong" with the emergency
   number from ``wijkveiligheid/kennis/contactpunten.yml`` instead of an empty list;
 - client-supplied ``metadata``, ``input_channel`` and ``stream`` are ignored: they would
-  be stored in the conversation or bypass the checks above.
+  be stored in the conversation or bypass the checks above;
+- after a message is processed, the question is counted for the wijkakkoord insights
+  (``bot/inzichten.py``): counts only, and a failing count never touches the reply.
 """
 from __future__ import annotations
 
@@ -26,6 +28,7 @@ from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.inzichten import count_question
 from wijkveiligheid.knowledge import knowledge
 
 logger = logging.getLogger(__name__)
@@ -122,6 +125,8 @@ class SafeRestInput(RestInput):
             except Exception:
                 # No message text in the log: it may hold personal data.
                 logger.exception("Handling a message failed")
+            else:
+                await count_question(request.app, sender)
             if not collector.messages:
                 return response.json(bot_reply(sender, failure_text()))
             return response.json(collector.messages)

@@ -102,6 +102,13 @@ class NoodgevalVoorrang(GraphComponent):
         return messages
 
 
+def answers_with_112(understood: str, emergency: float, threshold: float, text: str) -> bool:
+    """Whether the assistant puts 112 first: the classifier chose the emergency itself,
+    or the rule overrides its choice. scripts/noodgeval_drempel.py measures this."""
+    return understood == EMERGENCY_INTENT or emergency_first(text, understood, emergency,
+                                                             threshold)
+
+
 def keep_topic(message: Message, topic: str) -> None:
     entity = {"entity": TOPIC_ENTITY, "value": topic, "start": 0,
               "end": len(message.get(TEXT) or ""), "extractor": NoodgevalVoorrang.__name__}

@@ -5,6 +5,7 @@
     python -m staff wachtwoord-instellen --gebruikersnaam anna
     python -m staff lijst [--status open] [--gebied Charlois] ...
     python -m staff export [filters] [--met-contact] > signalen.csv
+    python -m staff inzichten [--van ...] [--tot ...] [--gebied ...] > inzichten.csv
 
 Passwords are asked for (twice) or read from standard input, never given as an
 argument: arguments end up in the shell history and in the process list.
@@ -115,6 +116,23 @@ def export(args) -> int:
     return 0
 
 
+def insights(args) -> int:
+    """The question counts of /inzichten as `;`-separated CSV, counts under 5 as "< 5"."""
+    from staff.inzichten import DEFAULT_WEEKS, InsightFilter, topic_names
+    from wijkveiligheid import inzichten
+
+    given = {name: value for name in ("van", "tot", "gebied")
+             if (value := getattr(args, name)) is not None}
+    insight_filter = InsightFilter.parse(given, default_weeks=DEFAULT_WEEKS)
+    if insight_filter.errors:
+        for error in insight_filter.errors:
+            print(error, file=sys.stderr)
+        return 2
+    inzichten.write_csv(insight_filter.rows(engine_for(database_url())), sys.stdout,
+                        topic_names())
+    return 0
+
+
 def start(args) -> int:
     from werkzeug.serving import WSGIRequestHandler, run_simple
 
@@ -175,6 +193,14 @@ def parser() -> argparse.ArgumentParser:
         command.add_argument("--tot", help="tot en met datum, jjjj-mm-dd")
         command.add_argument("--zoek", help="zoektekst")
         command.set_defaults(handler=handler)
+    counts = commands.add_parser(
+        "inzichten", help="aantal vragen in de chat per week, gebied, onderwerp en soort "
+        "vraag, als CSV (zoals de pagina /inzichten)")
+    counts.add_argument("--van", help="vanaf datum, jjjj-mm-dd (standaard: 12 weken terug; "
+                        "leeg: alles)")
+    counts.add_argument("--tot", help="tot en met datum, jjjj-mm-dd")
+    counts.add_argument("--gebied", help="een gebied, of '-' voor: geen gebied genoemd")
+    counts.set_defaults(handler=insights)
     commands.choices["lijst"].add_argument("--max", type=int, default=50,
                                            help="hoogstens zoveel regels (0: alles)")
     commands.choices["export"].add_argument("--met-contact", action="store_true",

@@ -15,7 +15,8 @@ from playwright.sync_api import Page, expect
 
 from servers.runner import Server, action_server, free_port, rasa_server, running, widget_server
 from tests.chromium import axe_violations
-from tests.conftest import LOGS, MODEL, migrate
+from tests.conftest import LOGS, MODEL
+from tests.databases import fresh_sqlite
 
 pytestmark = pytest.mark.e2e
 
@@ -37,8 +38,7 @@ def site(tmp_path_factory) -> Iterator[Site]:
     if not MODEL.exists():
         pytest.fail(f"No trained model at {MODEL}: run `make test`, which trains first.")
     work = tmp_path_factory.mktemp("widget")
-    signals = f"sqlite:///{work / 'signalen.db'}"
-    migrate(signals)
+    signals = fresh_sqlite(work)
     site_port, rasa_port, action_port = free_port(), free_port(), free_port()
     url = f"http://127.0.0.1:{site_port}"
     actions = action_server(action_port, env={"DATABASE_URL": signals,

@@ -5,8 +5,7 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import create_engine, text
 
-from tests.conftest import migrate
-from tests.databases import new_signal
+from tests.databases import fresh_sqlite, new_signal
 from wijkveiligheid import retention
 from wijkveiligheid.storage import SignalStore
 
@@ -31,9 +30,8 @@ def count_events(url: str) -> int:
 
 
 def test_retention_command_deletes_old_data(tmp_path, monkeypatch, capsys):
-    signals_url = f"sqlite:///{tmp_path / 'signalen.db'}"
+    signals_url = fresh_sqlite(tmp_path)
     tracker_url = f"sqlite:///{tmp_path / 'tracker.db'}"
-    migrate(signals_url)
     store = SignalStore(signals_url, outbox=tmp_path / "outbox")
     now = datetime.now(timezone.utc)
     store.store(new_signal("old", aangemaakt_op=(now - timedelta(days=100)).isoformat()))

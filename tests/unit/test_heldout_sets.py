@@ -5,17 +5,14 @@ from pathlib import Path
 import pytest
 import yaml
 
+from scripts import nlu_data
+
 ROOT = Path(__file__).resolve().parents[2]
 HELDOUT_SETS = sorted((ROOT / "tests" / "heldout").glob("nlu*.yml"))
 
 
 def messages(path: Path) -> set:
-    found = set()
-    for block in yaml.safe_load(path.read_text(encoding="utf-8"))["nlu"]:
-        for line in block.get("examples", "").splitlines():
-            if line.strip().startswith("- "):
-                found.add(" ".join(line.strip()[2:].lower().split()))
-    return found
+    return {" ".join(example.text.lower().split()) for example in nlu_data.read(path)}
 
 
 def test_there_are_heldout_sets():

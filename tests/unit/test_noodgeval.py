@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.noodgeval import NoodgevalVoorrang, emergency_first
+from bot.noodgeval import NoodgevalVoorrang, answers_with_112, emergency_first
 
 ACUTE = "er staat een man met een mes voor onze deur"
 
@@ -89,3 +89,12 @@ def test_danger_words_always_count(text):
 def test_the_rule_never_fires_below_the_threshold_or_for_small_talk():
     assert not emergency_first(ACUTE, "overlast_op_straat", 0.05, 0.1)
     assert not emergency_first(ACUTE, "begroeting", 0.9, 0.1)
+
+
+@pytest.mark.parametrize("intent", ["noodgeval", "high_impact_crimes", "vervolgvraag",
+                                    "nlu_fallback", "begroeting", "bevestigen"])
+@pytest.mark.parametrize("emergency", [0.0, 0.14, 0.15, 0.16, 0.6])
+def test_the_rule_the_scripts_measure_is_the_components(intent, emergency):
+    # scripts/noodgeval_drempel.py calls answers_with_112: it must decide as the pipeline does.
+    component_says_112 = classify(parsed(intent, 0.5, emergency)) == "noodgeval"
+    assert answers_with_112(intent, emergency, 0.15, ACUTE) == component_says_112
