@@ -120,6 +120,7 @@ def insights(args) -> int:
     """The question counts of /inzichten as `;`-separated CSV, counts under 5 as "< 5"."""
     from staff.inzichten import DEFAULT_WEEKS, InsightFilter, topic_names
     from wijkveiligheid import inzichten
+    from wijkveiligheid.storage import database_url, engine_for
 
     given = {name: value for name in ("van", "tot", "gebied")
              if (value := getattr(args, name)) is not None}
