@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import sessionmaker
 
+from wijkveiligheid.settings import settings_or_exit
 from wijkveiligheid.storage import database_url, engine_for
 
 CLI_NAME = "opdrachtregel"  # who the audit log names for command-line actions
@@ -190,6 +191,7 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: Optional[List[str]] = None) -> int:
     args = parser().parse_args(argv)
+    settings_or_exit()  # production without its secrets stops here, with the reason
     try:
         return args.handler(args)
     except (OperationalError, ProgrammingError):
