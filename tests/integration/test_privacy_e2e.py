@@ -39,7 +39,7 @@ tracker_store:
   dialect: "postgresql"
   url: "127.0.0.1"
   port: {pg.port}
-  db: "postgres"
+  db: "gesprekken"
   username: "postgres"
 """, encoding="utf-8")
     return path
@@ -58,8 +58,13 @@ def stack(request, tmp_path_factory) -> Iterator[Dict]:
             signals_url = f"sqlite:///{directory / 'signalen.db'}"
             tracker_url = f"sqlite:///{directory / f'tracker-{action_port}.db'}"
             endpoints = None
-        else:
-            signals_url = tracker_url = pg.url
+        else:  # two databases on one server, as production may have them
+            signals_url = pg.url
+            engine = create_engine(pg.url, isolation_level="AUTOCOMMIT", future=True)
+            with engine.connect() as connection:
+                connection.execute(text("CREATE DATABASE gesprekken"))
+            engine.dispose()
+            tracker_url = pg.url.rsplit("/", 1)[0] + "/gesprekken"
             endpoints = endpoints_for_postgres(directory, action_port, token, pg)
         migrate(signals_url)
         env = {"DATABASE_URL": signals_url, "SIGNAL_OUTBOX": str(directory / "outbox"),
