@@ -60,6 +60,7 @@ _MONTHS = (r"jan(?:uari)?|feb(?:ruari)?|maart|mrt|apr(?:il)?|mei|jun(?:i)?|jul(?
            r"aug(?:ustus)?|sep(?:t|tember)?|okt(?:ober)?|nov(?:ember)?|dec(?:ember)?")
 _DATE = (rf"(?:\d{{1,2}}[-/.]\d{{1,2}}[-/.](?:\d{{4}}|\d{{2}})|\d{{4}}-\d{{2}}-\d{{2}}"
          rf"|\d{{1,2}}\s+(?:{_MONTHS})\.?\s+\d{{4}})")
+BIRTH_AFTER_RE = re.compile(rf"\b({_DATE})(?!\d)([ \t]+geboren)\b", re.IGNORECASE)
 BIRTH_RE = re.compile(
     rf"\b((?:geboren|geb\.|geboortedatum|geboorte\s?datum|geb\.?\s?datum)\s*:?\s*"
     rf"(?:op\s+|in\s+|d\.?d\.?\s+)?)({_DATE})(?!\d)", re.IGNORECASE)
@@ -100,6 +101,10 @@ BSN_RE = re.compile(r"(?<![\w.,€-])(?<!€ )\d{3}([. ]?)\d{3}\1\d{3}(?![\w-]|[
 # Other groupings of nine digits (1234.56.789, 1234 56 789, 12.345.6789) are a BSN
 # only with a same separator throughout; amounts and years with a space stay
 # ("in 2024 12345 mensen" has two groups, not three).
+# After the word BSN any grouping of nine digits is one ("BSN: 12.34.56.789").
+BSN_NAMED_RE = re.compile(
+    r"(?i:\b((?:bsn|burgerservicenummer|sofi-?nummer)(?:[ \t]*(?:nummer|nr\.?))?[ \t]*[:=]?[ \t]*))"
+    r"(\d(?:[. -]?\d){8})(?![\w-]|[.,]\d)")
 BSN_GROUPED_RE = re.compile(
     r"(?<![\w.,€-])(?<!€ )(?=(?:\d[. ]?){9}(?![\w-]|[.,]\d))"
     r"(?:\d{4}([. ])\d{2}\1\d{3}|\d{2}([. ])\d{3}\2\d{4}|\d{3}([. ])\d{2}\3\d{4}"
@@ -195,7 +200,13 @@ _NAME_STOP = (
     r"Gemeente|Zuid|Noord|Oost|West|Centrum|Station|Metro|Tram|Bus|Bewoner|Bewoners|Buren|"
     r"Melding|Overlast|Groet|Groeten|Groetjes|Met|Bij|Op|In|Aan|Van|Voor|Na|Om|Te|Tot|"
     r"Niet|Geen|Wel|Al|Nog|Zo|Heel|Erg|Veel|Alle|Elke|Iedereen|Niemand|Mijn|Onze|Ons|Hun|"
-    r"Zijn|Haar|Uw|Jullie|Hallo|Hoi|Beste|Geachte|Dank|Bedankt|Sorry|Ja|Nee|Oke|Ok")
+    r"Zijn|Haar|Uw|Jullie|Hallo|Hoi|Beste|Geachte|Dank|Bedankt|Sorry|Ja|Nee|Oke|Ok|Team|"
+    r"Tijdens|Vooral|Soms|Altijd|Vaak|Iedere|Vorige|Afgelopen|Laatst|Gisteravond|Vannacht|"
+    r"Vanochtend|Vanavond|Vanmiddag|Hierdoor|Daarom|Daarna|Omdat|Terwijl|Zodra|Nadat|Eerst|"
+    r"Verder|Bovendien|Helaas|Gelukkig|Graag|Familie|Fam|Marokkaans|Turks|Nederlands|"
+    r"Surinaams|Antilliaans|Kaapverdiaans|Pools|Bulgaars|Roemeens|Duits|Engels|Moslim|"
+    r"Christen|Joods|Hindoe|Rotterdammer|Rotterdamse|Nederlander|Marokkaan|Turk|Surinamer|"
+    r"Antilliaan|Bewoonster|Ondernemer|Eigenaar|Moeder|Vader|Alleenstaand|Gepensioneerd")
 _NAME_WORD = (rf"(?!(?:{_NAME_STOP})\b)[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ'’]+"
               rf"(?:-[A-ZÀ-ÖØ-Þ]?[a-zà-öø-ÿ'’]+)*")
 _SURNAME_PARTICLE = r"(?:van der|van den|van de|van 't|in 't|van|de|der|den|ter|ten|te|'t|el|al|ben|bin|da|di|le|la)"
@@ -204,6 +215,8 @@ _INITIALS = rf"(?:[A-Z]\.{_SP}?){{1,4}}"
 _FULL_NAME = (rf"(?:{_INITIALS}{_SP}*(?:{_SURNAME_PARTICLE}{_SP}+)?{_NAME_WORD}"
               rf"|{_NAME_WORD}(?:{_SP}+(?:{_SURNAME_PARTICLE}{_SP}+)?{_NAME_WORD}){{0,2}}"
               rf"|(?:Van|De|El|Al|Ter|Ten){_SP}+(?:{_SURNAME_PARTICLE}{_SP}+)?{_NAME_WORD})")
+# After a title a surname may start with a lower-case particle ("mevrouw de Groot").
+_TITLED_NAME = rf"(?:{_FULL_NAME}|{_SURNAME_PARTICLE}{_SP}+{_NAME_WORD})"
 # A name never ends in a street or place word: "Jan Evertsenstraat", "Erasmus MC",
 # "Willem de Kooning Academie" are not persons.
 _PLACE_AFTER = (r"Academie|Ziekenhuis|School|College|Stadion|Museum|Park|Plein|Brug|Tunnel|"
@@ -215,7 +228,10 @@ _PLACE_END = re.compile(r"[a-zà-ÿ]{2}(?:straat|laan|weg|plein|kade|singel|grac
                         r"dreef|hof|park|plantsoen|steeg|pad|baan|boulevard|markt|haven)$")
 PERSON_NAME_RE = re.compile(
     rf"(?i:\b(?:{_PERSON_WORDS}))(?:,?{_SP}+|{_SP}*:{_SP}*)(?!(?i:{_PERSON_WORDS})\b)"
-    rf"({_FULL_NAME}){_NOT_A_PLACE}")
+    rf"({_TITLED_NAME}){_NOT_A_PLACE}")
+# "een jongen die Yassin heet"
+CALLED_NAME_RE = re.compile(
+    rf"(?i:\b(?:die|dat|wie)){_SP}+({_FULL_NAME}){_SP}+(?i:heet|heette|heten|genoemd wordt)\b")
 INITIALS_NAME_RE = re.compile(
     rf"(?<![\w.])({_INITIALS}{_SP}*(?:{_SURNAME_PARTICLE}{_SP}+)?{_NAME_WORD}){_NOT_A_PLACE}")
 GREETING_NAME_RE = re.compile(
@@ -262,6 +278,14 @@ def _birth(match: re.Match) -> str:
     return match.group(1) + BIRTH
 
 
+def _birth_after(match: re.Match) -> str:
+    return BIRTH + match.group(2)
+
+
+def _named_bsn(match: re.Match) -> str:
+    return match.group(1) + BSN
+
+
 def _named_plate(match: re.Match) -> str:
     return match.group(1) + PLATE
 
@@ -298,6 +322,8 @@ def _phone_run(match: re.Match) -> str:
 
 _STEPS: Tuple[Callable[[str], str], ...] = (
     lambda t: BIRTH_RE.sub(_birth, t),
+    lambda t: BIRTH_AFTER_RE.sub(_birth_after, t),
+    lambda t: BSN_NAMED_RE.sub(_named_bsn, t),
     lambda t: IBAN_RE.sub(_iban, t),
     lambda t: MOBILE_RE.sub(_mobile, t),
     lambda t: PHONE_RUN_RE.sub(_phone_run, t),
@@ -310,6 +336,7 @@ _STEPS: Tuple[Callable[[str], str], ...] = (
     lambda t: SPACED_PLATE_RE.sub(PLATE, t),
     lambda t: GREETING_NAME_RE.sub(_name, t),
     lambda t: PERSON_NAME_RE.sub(_name, t),
+    lambda t: CALLED_NAME_RE.sub(_name, t),
     lambda t: INITIALS_NAME_RE.sub(_name, t),
     lambda t: FIRST_NAME_RE.sub(_name, t),
 )

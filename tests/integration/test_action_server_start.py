@@ -63,9 +63,10 @@ def test_errors_are_answered_without_the_request_and_logged_without_values(signa
                                              "SIGNAL_OUTBOX": str(signals.outbox),
                                              "ACTION_SERVER_TOKEN": token,
                                              "LOG_LEVEL": "INFO"})
-    # slots that are not a mapping make the action fail inside rasa-sdk
-    call = {"next_action": "action_ask_signaal_bevestigd", "version": "3.6.21",
-            "tracker": {"sender_id": "s", "slots": [f"bel {PHONE}"], "events": [],
+    # events that are not objects make the action fail while it reads them
+    call = {"next_action": "action_signaal_opslaan", "version": "3.6.21",
+            "tracker": {"sender_id": "s", "events": [f"bel {PHONE}"],
+                        "slots": {"signaal_bevestigd": True, "signaal_beschrijving": PHONE},
                         "latest_message": {"text": f"mijn nummer is {PHONE}"}},
             "domain": {}}
     with running([server], tmp_path / "logs"):
@@ -74,7 +75,7 @@ def test_errors_are_answered_without_the_request_and_logged_without_values(signa
     assert response.status_code == 500
     assert PHONE not in response.text and "request_body" not in response.text
     log = (tmp_path / "logs" / "actions.log").read_text(encoding="utf-8")
-    assert "action_ask_signaal_bevestigd failed" in log
+    assert "action_signaal_opslaan failed" in log
     assert PHONE not in log and "39571846" not in log
 
 
