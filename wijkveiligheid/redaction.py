@@ -47,7 +47,7 @@ EMAIL_RE = re.compile(r"(?<![\w.%+])\w[\w.%+-]{0,63}@[\w-]{1,63}(?:\.[\w-]{1,63}
 # An address spelled out so that no '@' is in it: "jan at gmail punt com", "anna[at]
 # outlook[dot]com", "k.devries apenstaartje hotmail punt nl", "sem @ kpnmail . nl". The
 # domain must end in a known top-level domain, so "de gemeente at your service" stays.
-_AT = r"(?:\s*[(\[{]\s*(?:at|@)\s*[)\]}]\s*|\s+(?:at|apenstaartje|@)\s+)"
+_AT = r"(?:\s*[(\[{]\s*(?:at|@)\s*[)\]}]\s*|\s+(?:at|apenstaartje)\s+|\s*@\s*)"
 _DOT = r"(?:\s*[(\[{]\s*(?:dot|punt|\.)\s*[)\]}]\s*|\s+(?:dot|punt|\.)\s+|\.)"
 _TLD = r"(?:nl|com|net|org|be|eu|de|info|nu|biz|me|io|co|uk|fr|tr|ma|sr)"
 SPELLED_EMAIL_RE = re.compile(
@@ -62,8 +62,8 @@ _DATE = (rf"(?:\d{{1,2}}[-/.]\d{{1,2}}[-/.](?:\d{{4}}|\d{{2}})|\d{{4}}-\d{{2}}-\
          rf"|\d{{1,2}}\s+(?:{_MONTHS})\.?\s+\d{{4}})")
 BIRTH_AFTER_RE = re.compile(rf"\b({_DATE})(?!\d)([ \t]+geboren)\b", re.IGNORECASE)
 BIRTH_RE = re.compile(
-    rf"\b((?:geboren|geb\.|geboortedatum|geboorte\s?datum|geb\.?\s?datum)\s*:?\s*"
-    rf"(?:op\s+|in\s+|d\.?d\.?\s+)?)({_DATE})(?!\d)", re.IGNORECASE)
+    rf"\b((?:geboren|geb\.|geboortedatum|geboorte\s?datum|geb\.?\s?datum)"
+    rf"(?:[ \t]+(?!{_DATE})[\w']+){{0,4}}?[ \t]*:?[ \t]*)({_DATE})(?!\d)", re.IGNORECASE)
 
 # URLs are kept as they are (links to rotterdam.nl, politie.nl, ...): their ids
 # and query strings would otherwise look like BSNs, phone numbers or plates.
@@ -155,8 +155,10 @@ STREET_RE = re.compile(
     rf"(?:[A-ZÀ-ÖØ-Þ'’][\w'’-]*?(?:{_SUFFIX})"
     rf"|[a-z][\w-]{{2,}}?(?:straat|laan|plein|kade|singel|gracht|dreef|steeg|dijk)"
     rf"|(?:Laan|Plein|Kade|Weg|Dijk|Singel|Park)\s+(?:{_PARTICLE})*{_CAP}(?:\s+{_CAP})?"
-    rf"|(?:{_PLAIN_STREETS}))"
-    rf"\s+{_HOUSE_NR}")
+    rf"|(?:{_PLAIN_STREETS})"
+    rf"|(?<=[\w'’] )(?:Vest|Kade|Laan|Plein|Singel|Weg|Dijk|Straat|Gracht|Haven|Markt|Hof|"
+    rf"Wal|Boulevard|Dreef|Steeg|Baan))"
+    rf"(?:\s+|,\s*(?=(?:nr|no|nummer|huisnummer)\b)){_HOUSE_NR}")
 
 # Dutch licence plates in all 14 sidecodes (L = letter, D = digit). With dashes in
 # any case; without dashes only in capitals, where such a code is clearly a plate
@@ -190,6 +192,8 @@ _PERSON_WORDS = (
     r"vriend|vriendin|collega|zoon|zoontje|dochter|dochtertje|broer|broertje|zus|zusje|"
     r"moeder|vader|oom|tante|neef|nicht|opa|oma|echtgenoot|echtgenote|partner|"
     r"huisbaas|verhuurder|huurder|jongen|meisje|jongeman|genaamd|heet|heten|ene|zekere|"
+    r"man|ex|ex-man|ex-vrouw|ex-vriend|ex-vriendin|eigenaar|uitbater|huismeester|conciërge|"
+    r"buren|bewoner|bewoonster|kennis|leraar|lerares|docent|trainer|oppas|"
     r"mijn naam is|ik heet|ik ben|naam:|namens|contactpersoon|kind|kleinzoon|"
     r"kleindochter|schoonmoeder|schoonvader|stiefvader|stiefmoeder|vriendje|vriendinnetje")
 _NAME_STOP = (
@@ -256,6 +260,19 @@ _FIRST_NAMES = (
     "Ramon Romano Rudy Glenn Marvin Shanti Sharon Natasha Priya Ravi Rajesh Anil Sunita "
     "Tomasz Piotr Krzysztof Marek Pawel Agnieszka Katarzyna Magdalena Joanna Mo Ingrid "
     "Jacqueline Anja Marloes Manon Mirjam Yvonne Hanneke Nienke Jolanda Miranda Bianca")
+# These also alone, anywhere ("Kevin staat er elke avond"): none is an ordinary word or a
+# well-known place here. Left out: names that are also words or places (Mark, Frank,
+# Roos, Emma, Anna, Ad, Harry, Bob, Said).
+_LONE_FIRST_NAMES = set(_FIRST_NAMES.split()) - {
+    "Mark", "Frank", "Frans", "Emma", "Anna", "Ad", "Harry", "Rob", "Robert", "Said", "Ton",
+    "Cor", "Els", "Ria", "Gül", "Deniz", "Mo", "Kim", "Tim", "Tom", "Bas", "Jan", "Piet",
+    "Dirk", "Willem", "Paul", "Thomas", "Lucas", "Julia", "Sophie", "Eva", "Iris", "Ali",
+    "Omar", "Hans", "Peter", "Wim", "Bert", "Ramon", "Romano", "Glenn"}
+LONE_FIRST_NAME_RE = re.compile(
+    rf"(?<![\w'’-])({'|'.join(sorted(_LONE_FIRST_NAMES, key=len, reverse=True))})"
+    rf"(?![\w'’-]){_NOT_A_PLACE}")
+# The second of two names: "[naam] en Dylan".
+AND_NAME_RE = re.compile(rf"\[naam\],?{_SP}+(?:en|of|&){_SP}+({_FULL_NAME}){_NOT_A_PLACE}")
 FIRST_NAME_RE = re.compile(
     rf"(?<![\w'’-])((?:{'|'.join(sorted(set(_FIRST_NAMES.split()), key=len, reverse=True))})"
     rf"{_SP}+(?:{_SURNAME_PARTICLE}{_SP}+)?{_NAME_WORD}){_NOT_A_PLACE}")
@@ -335,23 +352,40 @@ _STEPS: Tuple[Callable[[str], str], ...] = (
     lambda t: PLATE_RE.sub(PLATE, t),
     lambda t: SPACED_PLATE_RE.sub(PLATE, t),
     lambda t: GREETING_NAME_RE.sub(_name, t),
-    lambda t: PERSON_NAME_RE.sub(_name, t),
+    lambda t: PERSON_NAME_RE.sub(_name, t) if _MAY_NAME_PERSON.search(t) else t,
     lambda t: CALLED_NAME_RE.sub(_name, t),
     lambda t: INITIALS_NAME_RE.sub(_name, t),
     lambda t: FIRST_NAME_RE.sub(_name, t),
+    lambda t: LONE_FIRST_NAME_RE.sub(_name, t),
+    lambda t: AND_NAME_RE.sub(_name, t),
 )
 
 # Inside a URL only a mobile number is personal ("https://wa.me/31612345678",
 # "?tel=0612345678"); ids, postcodes and other numbers in links stay.
 URL_MOBILE_RE = re.compile(r"(?<![\dA-Za-z])(?:\+?31|0031|0)6\d{8}(?!\d)")
+# A query parameter that names what it holds: "?tel=0101234567", "&bsn=123456782".
+URL_NAMED_RE = re.compile(
+    r"(?i)([?&;](?:tel|telefoon|telefoonnummer|phone|mobiel|gsm|nummer)=)(\+?\d[\d-]{8,14})"
+    r"|([?&;](?:bsn|burgerservicenummer)=)(\d{8,9})(?!\d)")
+
+
+def _url_named(match: re.Match) -> str:
+    return match.group(1) + PHONE if match.group(1) else match.group(3) + BSN
+
+
+# Cheap tests that skip the costly patterns in the many texts that cannot match them.
+_MAY_SPELL_EMAIL = re.compile(r"(?i)\bat\b|apenstaartje|@")
+_MAY_NAME_PERSON = re.compile(rf"(?i)\b(?:{_PERSON_WORDS})")
 
 
 def _redact_once(text: str) -> str:
-    text = EMAIL_RE.sub(EMAIL, SPELLED_EMAIL_RE.sub(EMAIL, text))
+    if _MAY_SPELL_EMAIL.search(text):
+        text = SPELLED_EMAIL_RE.sub(EMAIL, text)
+    text = EMAIL_RE.sub(EMAIL, text)
     parts = URL_RE.split(text)  # odd indexes are URLs
     for i in range(len(parts)):
         if i % 2:
-            parts[i] = URL_MOBILE_RE.sub(PHONE, parts[i])
+            parts[i] = URL_MOBILE_RE.sub(PHONE, URL_NAMED_RE.sub(_url_named, parts[i]))
             continue
         for step in _STEPS:
             parts[i] = step(parts[i])
