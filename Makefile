@@ -59,8 +59,9 @@ validate: $(STAMP)
 migrate: $(STAMP)
 	$(BIN)/alembic upgrade head
 
-# Deletes signals and conversation events older than the retention period that a
-# beheerder set in the staff page (else RETENTION_DAYS, default 365).
+# Deletes signals older than the retention period that a beheerder set in the staff page
+# (else RETENTION_DAYS, default 365) and conversations older than
+# CONVERSATION_RETENTION_DAYS (default 30).
 purge: $(STAMP)
 	$(BIN)/wijkveiligheid-purge
 

@@ -8,6 +8,7 @@ event loop never waits on it.
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 from typing import Any, Dict, List, Optional, Text
 
@@ -23,8 +24,16 @@ from wijkveiligheid.knowledge import TOPIC_IDS, knowledge
 from wijkveiligheid.models import REPORTER_ROLES
 from wijkveiligheid.redaction import redact
 from wijkveiligheid.settings import MAX_MESSAGE_CHARS
-from wijkveiligheid.storage import NewSignal, SignalStore, hash_conversation, idempotency_key
+from wijkveiligheid.storage import (
+    InvalidSignal,
+    NewSignal,
+    SignalStore,
+    hash_conversation,
+    idempotency_key,
+)
 from wijkveiligheid.wijken import match_location
+
+logger = logging.getLogger(__name__)
 
 FORM_SLOTS = [
     "signaal_onderwerp", "signaal_wijk", "signaal_beschrijving", "signaal_rol",
@@ -136,7 +145,7 @@ class ValidateSignaalForm(FormValidationAction):
                                    tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
         known = tracker.get_slot("onderwerp")
         answer = yes_or_no(value)
-        if known and answer is True:
+        if known in TOPIC_IDS and answer is True:
             return self._ok(signaal_onderwerp=known)
         if answer is False:  # "not that topic": ask again with all topics
             return {"signaal_onderwerp": None, "onderwerp": None}
@@ -219,6 +228,11 @@ class AskSignaalOnderwerp(Action):
         return []
 
 
+def topic_name(topic_id: Any) -> str:
+    """The topic's name; an unknown id (never from the form itself) is not shown."""
+    return knowledge().topic(topic_id).naam if topic_id in TOPIC_IDS else "onbekend onderwerp"
+
+
 class AskSignaalBevestigd(Action):
     """Shows a summary and asks for confirmation before anything is stored."""
 
@@ -228,10 +242,9 @@ class AskSignaalBevestigd(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> List[EventType]:
         slot = tracker.get_slot
-        topic = slot("signaal_onderwerp")
-        name = knowledge().topic(topic).naam if topic in TOPIC_IDS else topic
         contact = slot("signaal_contact") if slot("signaal_contact_toestemming") else "geen"
-        dispatcher.utter_message(response="utter_signaal_samenvatting", onderwerp_naam=name,
+        dispatcher.utter_message(response="utter_signaal_samenvatting",
+                                 onderwerp_naam=topic_name(slot("signaal_onderwerp")),
                                  contact=contact)
         return []
 
@@ -273,7 +286,12 @@ class ActionSignaalOpslaan(Action):
             gesprek_hash=hash_conversation(tracker.sender_id),
             idempotentie_sleutel=idempotency_key(tracker.sender_id, submission_id(tracker)),
         )
-        reference = await asyncio.to_thread(SignalStore().store_or_queue, new)
+        try:
+            reference = await asyncio.to_thread(SignalStore().store_or_queue, new)
+        except InvalidSignal as error:  # only a forged conversation gets here
+            logger.warning("%s", error)  # names the field, never its value
+            dispatcher.utter_message(response="utter_signaal_niet_opgeslagen")
+            return reset_form()
         if reference:
             dispatcher.utter_message(response="utter_signaal_opgeslagen", referentie=reference)
         else:

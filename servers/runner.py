@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, Iterator, List, Optional
 
-from wijkveiligheid.settings import ROOT
+from wijkveiligheid.settings import ROOT, settings_or_exit
 from wijkveiligheid.tokens import bearer, development_header
 
 BIN = Path(sys.executable).parent
@@ -212,6 +212,7 @@ def main() -> int:
     parser.add_argument("--model", type=Path, default=ROOT / "models" / "veiligheid.tar.gz")
     parser.add_argument("--logs", type=Path, default=ROOT / "logs")
     args = parser.parse_args()
+    settings_or_exit()  # production without its secrets stops here, before any server
     # The servers run in their own sessions; on SIGTERM or SIGHUP exit through
     # run_all's `finally`, so they are stopped too instead of left running.
     for signum in (signal.SIGTERM, signal.SIGHUP):

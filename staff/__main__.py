@@ -21,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from staff.db import sessions_for
+from wijkveiligheid.settings import settings_or_exit
 
 CLI_NAME = "opdrachtregel"  # who the audit log names for command-line actions
 
@@ -211,6 +212,7 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: Optional[List[str]] = None) -> int:
     args = parser().parse_args(argv)
+    settings_or_exit()  # production without its secrets stops here, with the reason
     try:
         return args.handler(args)
     except (OperationalError, ProgrammingError):
