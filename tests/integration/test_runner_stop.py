@@ -248,12 +248,13 @@ def test_the_real_runner_stops_all_four_servers_on_sigterm_to_its_group(tmp_path
     command = [sys.executable, "-m", "servers", "--model", str(MODEL), "--var",
                str(tmp_path / "var"), "--logs", str(tmp_path / "logs"),
                *[arg for name, port in ports.items() for arg in (f"--{name}-port", str(port))]]
+    output = open(tmp_path / "runner.log", "wb")
     runner = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                              stdout=output, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + 300
         while not answers_rest(ports["rasa"]) or not all(map(listening, ports.values())):
-            assert runner.poll() is None, "the runner stopped by itself"
+            assert runner.poll() is None, (tmp_path / "runner.log").read_text()[-3000:]
             assert time.monotonic() < deadline, "the servers did not start"
             time.sleep(0.5)
         pids = [pid_on_port(port) for port in ports.values()]
