@@ -337,7 +337,7 @@ def test_bot_xss_shows_as_text_and_only_safe_formatting_renders(browser, dialogs
             # The safe subset does render: bold, a list, and the sentence's full stop
             # stays out of the link.
             first = bot_messages(page).first
-            expect(first.locator("strong")).to_have_text("Vet")
+            expect(first.locator("strong").first).to_have_text("Vet")
             expect(first.locator("li")).to_have_text(["een", "twee"])
             expect(first).to_contain_text("veiligheidsloket (opent in nieuw tabblad).")
             page.context.close()
