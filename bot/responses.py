@@ -22,10 +22,11 @@ Response = Dict[str, Any]
 
 
 def contact_line(contact: Contact) -> str:
-    """One line with how to reach a contact point: explanation, link and phone."""
+    """One line with how to reach a contact point: explanation, link and phone. The link is
+    markdown, so the widget shows readable link text instead of a bare address."""
     parts = [contact.uitleg]
     if contact.url:
-        parts.append(contact.url)
+        parts.append(f"[Naar de website van {contact.naam}]({contact.url}).")
     if contact.telefoon and contact.telefoon not in contact.uitleg:
         parts.append(f"Telefoon: {contact.telefoon}.")
     return " ".join(parts)
