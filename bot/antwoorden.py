@@ -154,9 +154,8 @@ class Turn:
 
 
 def link(contact: Contact) -> str:
-    """A markdown link with readable text: [rotterdam.nl/veiligheidsloket](https://...)."""
-    label = re.sub(r"^https?://(www\.)?", "", contact.url or "").rstrip("/")
-    return f"[{label}]({contact.url})"
+    """A markdown link whose text says where it goes; the widget shows the text."""
+    return f"[Naar de website van {contact.naam}]({contact.url})."
 
 
 def contact_line(contact: Contact) -> str:

@@ -6,11 +6,13 @@ website widget keeps posting to ``/webhooks/rest/webhook``. On top of Rasa's Res
 - a request is checked before Rasa sees it: a JSON object with a ``sender`` (printable
   text, at most 128 characters) and a ``message`` (text); anything else gets a 400 with a
   Dutch explanation instead of a server error;
-- a message longer than ``MAX_MESSAGE_CHARS`` is answered in Dutch and not processed,
-  and request bodies larger than ``MAX_BODY_BYTES`` are refused by Sanic (413);
+- a message longer than ``MAX_MESSAGE_CHARS`` (the one limit, from the core settings) is
+  answered in Dutch and not processed, and request bodies larger than ``MAX_BODY_BYTES`` are refused by Sanic (413);
 - when Rasa produces no reply at all (action server down or failing, tracker store
   unreachable), the person gets a Dutch "something went wrong" with the emergency
   number from ``wijkveiligheid/kennis/contactpunten.yml`` instead of an empty list;
+- ``GET /webhooks/rest/instellingen`` tells a widget on any page that limit
+  (``{"max_lengte": N}``), so the widget never needs its own copy;
 - client-supplied ``metadata``, ``input_channel`` and ``stream`` are ignored: they would
   be stored in the conversation or bypass the checks above;
 - a message that starts with "/" (Rasa reads it as an intent with entities, skipping the
@@ -35,11 +37,10 @@ from sanic.response import HTTPResponse
 
 from bot.inzichten import count_question
 from wijkveiligheid.knowledge import knowledge
-from wijkveiligheid.settings import settings, settings_or_exit
+from wijkveiligheid.settings import MAX_MESSAGE_CHARS, settings, settings_or_exit
 
 logger = logging.getLogger(__name__)
 
-MAX_MESSAGE_CHARS = 1000
 MAX_SENDER_CHARS = 128
 # Room for a message of MAX_MESSAGE_CHARS even when every character is JSON-escaped,
 # and for a 100,000-character message to still get the Dutch "too long" reply.
@@ -158,6 +159,10 @@ class SafeRestInput(RestInput):
         @webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
             return response.json({"status": "ok"})
+
+        @webhook.route("/instellingen", methods=["GET"])
+        async def widget_settings(_: Request) -> HTTPResponse:
+            return response.json({"max_lengte": MAX_MESSAGE_CHARS})
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:

@@ -11,9 +11,10 @@ them costs microseconds.
 """
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
-from typing import Optional, Tuple
+from typing import List, Optional, Tuple
 
 from pydantic import BaseSettings, Field, ValidationError, validator
 
@@ -66,6 +67,10 @@ class Settings(BaseSettings):
     action_server_token: Optional[str] = Field(None, env="ACTION_SERVER_TOKEN")
     rasa_api_token: Optional[str] = Field(None, env="RASA_API_TOKEN")
     rasa_url: str = Field("http://localhost:5005", env="RASA_URL")
+    # Web pages that may embed the chat widget (Rasa's CORS list), comma-separated.
+    # The demo website answers at both names of this machine.
+    widget_origins: str = Field("http://localhost:8000,http://127.0.0.1:8000",
+                                env="WIDGET_ORIGINS")
 
     # Staff page
     staff_secret_key: Optional[str] = Field(None, env="STAFF_SECRET_KEY")
@@ -92,6 +97,18 @@ class Settings(BaseSettings):
             raise ValueError("DEBUG schrijft berichten van inwoners in het log; "
                              "niet toegestaan in productie")
         return value
+
+    @validator("widget_origins")
+    def origins_are_web_origins(cls, value: str) -> str:
+        for origin in (part.strip() for part in value.split(",") if part.strip()):
+            if not re.fullmatch(r"https?://[A-Za-z0-9.\-\[\]:]+", origin):
+                raise ValueError(f"{origin!r} is geen herkomst als https://www.voorbeeld.nl")
+        return value
+
+    @property
+    def widget_origin_list(self) -> List[str]:
+        """The origins of WIDGET_ORIGINS, in order, without empty parts."""
+        return [part.strip() for part in self.widget_origins.split(",") if part.strip()]
 
     @property
     def is_production(self) -> bool:

@@ -80,7 +80,8 @@ def test_a_report_answer_names_where_to_report_and_the_referral_points(kb, ranke
 
 def test_links_are_markdown_with_readable_text(kb, ranker):
     text = answer(kb, ranker, "", "overlast_op_straat", "melden")
-    assert "[rotterdam.nl/veiligheidsloket](https://www.rotterdam.nl/veiligheidsloket)" in text
+    assert "[Naar de website van het Veiligheidsloket](https://www.rotterdam.nl/veiligheidsloket)" \
+        in text
 
 
 def test_quick_replies_offer_the_other_kinds_and_a_signal(kb, ranker):

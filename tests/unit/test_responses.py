@@ -103,3 +103,12 @@ def test_the_importer_adds_the_answers_to_the_domain():
     assert set(TOPIC_IDS) <= set(domain.intents)
     onderwerp = next(s for s in domain.slots if s.name == "onderwerp")
     assert set(onderwerp.values) >= set(TOPIC_IDS)
+
+
+def test_contact_links_are_markdown_links_with_readable_text(kb):
+    from bot.responses import contact_line
+
+    line = contact_line(kb.contacts.veiligheidsloket)
+    assert ("[Naar de website van het Veiligheidsloket]"
+            "(https://www.rotterdam.nl/veiligheidsloket).") in line
+    assert line.count("https://") == 1  # no bare address beside the link
