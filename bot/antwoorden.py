@@ -42,6 +42,9 @@ Subject = Union[Topic, Introduction]
 
 # Chosen on the items' examples, each left out in turn (scripts/vraagkeuze.py).
 MIN_SIMILARITY = 0.1
+# How much more the topic-wide model must prefer an item of another kind when no item of
+# the predicted kind claims the question.
+OTHER_KIND_MARGIN = 0.3
 
 # The quick replies: one per kind of question, and passing on a signal.
 KIND_BUTTONS = {
@@ -134,9 +137,16 @@ class QuestionRanker:
     def best(self, subject_key: str, text: str, kind: Optional[str] = None,
              threshold: float = MIN_SIMILARITY) -> Optional[Question]:
         ranked = self.scores(subject_key, text, kind)
-        if ranked and max(entry[2] for entry in ranked) >= threshold:
-            return ranked[0][0]
-        return None
+        if not ranked or max(entry[2] for entry in ranked) < threshold:
+            return None
+        if ranked[0][1] < 0 and kind is not None:
+            # No item of this kind claims the question: the kind may be wrong ("wat mag er
+            # in het wijkakkoord staan?" read as uitleg). An item of another kind that the
+            # topic-wide model clearly prefers answers it instead.
+            anywhere = self.scores(subject_key, text, None)
+            if anywhere and anywhere[0][1] > max(0.0, ranked[0][1] + OTHER_KIND_MARGIN):
+                return anywhere[0][0]
+        return ranked[0][0]
 
 
 @dataclass(frozen=True)

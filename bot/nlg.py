@@ -13,7 +13,6 @@ from __future__ import annotations
 from typing import Any, Dict, Optional, Text
 
 from rasa.core.channels.channel import OutputChannel
-from rasa.core.nlg.generator import NaturalLanguageGenerator
 from rasa.core.nlg.response import TemplatedNaturalLanguageGenerator
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -49,10 +48,13 @@ def turn_of(tracker: DialogueStateTracker) -> Turn:
     )
 
 
-class KnowledgeNLG(NaturalLanguageGenerator):
+class KnowledgeNLG(TemplatedNaturalLanguageGenerator):
+    """Rasa's own generator for the domain's responses (a subclass, so Rasa hands it the
+    model's responses when it loads a model), plus the composed topic answer."""
+
     def __init__(self, endpoint_config: Optional[EndpointConfig] = None,
                  domain: Optional[Domain] = None) -> None:
-        self.templated = TemplatedNaturalLanguageGenerator((domain or Domain.empty()).responses)
+        super().__init__((domain or Domain.empty()).responses)
         self.kb = knowledge()
         self.ranker = QuestionRanker(self.kb)
 
@@ -65,8 +67,7 @@ class KnowledgeNLG(NaturalLanguageGenerator):
             if composed is not None:
                 return {"text": composed["text"], "buttons": composed["buttons"],
                         "image": None, "elements": [], "attachment": None, "custom": None}
-        response = await self.templated.generate(utter_action, tracker, output_channel,
-                                                 **kwargs)
+        response = await super().generate(utter_action, tracker, output_channel, **kwargs)
         if response and turn.english and utter_action in NOT_UNDERSTOOD:
             response = {**response, "text": english_note(self.kb, understood=False)}
         return response
