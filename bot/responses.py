@@ -52,7 +52,10 @@ def overview_influence(kb: Knowledge) -> str:
         f"- {topic.naam}: **{topic.invloed.niveau.label}**"
         for topic in kb.topics.values()
     ]
+    # The brochure's general answer first: the municipality carries out safety, the
+    # wijkraad thinks along; then the level per topic.
     return (
+        f"{kb.introduction.kort.invloed}\n"
         "Dit is de invloed van de wijkraad per veiligheidsonderwerp:\n"
         + "\n".join(lines)
         + "\nVraag gerust verder, bijvoorbeeld: "
