@@ -89,9 +89,11 @@ test: spacy $(MODEL) validate
 	$(RASA) test core --model $(MODEL) --stories tests/test_stories.yml \
 		--fail-on-prediction-errors --out results/core
 
-# Held-out accuracy of this pipeline and of Rasa's default pipeline, side by side.
-evaluate: spacy
+# Held-out accuracy of this pipeline and of Rasa's default pipeline, side by side; then
+# whether the answers hold the facts asked for, through the real servers (answer sets).
+evaluate: spacy $(MODEL)
 	$(BIN)/python scripts/evaluate.py
+	$(BIN)/python scripts/evaluate_antwoorden.py --model $(MODEL)
 
 # Round-trip latency through the REST channel and the server's memory.
 benchmark: spacy $(MODEL)
