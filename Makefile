@@ -12,7 +12,7 @@ MODEL  := models/veiligheid.tar.gz
 SPACY  := build/spacy_nl/meta.json
 STAMP  := $(VENV)/.installed
 # Everything the trained model is made from: a change in any of these retrains.
-MODEL_INPUTS := config.yml domain.yml $(wildcard bot/data/*.yml) wijkveiligheid/kennis/onderwerpen.yml wijkveiligheid/kennis/contactpunten.yml \
+MODEL_INPUTS := config.yml domain.yml $(wildcard bot/data/*.yml) wijkveiligheid/kennis/onderwerpen.yml wijkveiligheid/kennis/contactpunten.yml wijkveiligheid/kennis/teksten.yml \
 	bot/importer.py bot/responses.py bot/antwoorden.py wijkveiligheid/knowledge.py bot/lineair.py bot/wijkherkenning.py bot/signaalwens.py \
 	bot/onderwerp.py bot/vraagsoort.py bot/noodgeval.py $(SPACY)
 
