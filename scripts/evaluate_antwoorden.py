@@ -80,10 +80,15 @@ class Conversation:
                             params={"token": self.rasa.api_token}, timeout=60).json()["events"]
 
 
+# Introduction questions are about no single topic: the wijkakkoord's own answer, or the
+# general overviews of influence and of what can be asked, are the right kind of answer.
+INTRODUCTION_INTENTS = ("wijkakkoord", "overzicht_invloed", "wat_kan_ik_vragen")
+
+
 def topic_right(expected: str, got: Dict) -> bool:
     if expected == INTRODUCTION:
-        return got["intent"] == "wijkakkoord"
-    return got["topic"] == expected and got["intent"] != "wijkakkoord"
+        return got["intent"] in INTRODUCTION_INTENTS
+    return got["topic"] == expected and got["intent"] not in INTRODUCTION_INTENTS
 
 
 def ratio(part: int, whole: int) -> str:
@@ -102,7 +107,7 @@ def questions(rasa: Server, sets: Path, show: bool) -> List[int]:
         intro += is_intro
         intro_fact += facts and is_intro
         topic += topic_right(item["onderwerp"], got)
-        kind += got["kind"] == item["vraagsoort"] or (is_intro and got["intent"] == "wijkakkoord")
+        kind += got["kind"] == item["vraagsoort"] or (is_intro and topic_right(INTRODUCTION, got))
         needless += got["emergency"]
         lengths.append(words(got["text"]))
         if show and not (facts and topic_right(item["onderwerp"], got)):
