@@ -38,3 +38,16 @@ def test_a_rule_answers_every_topic_follow_up_and_introduction_question(kb):
     stories = importer().get_stories()
     assert any("utter_antwoord" in str(step.events) for step in stories.story_steps
                if step.block_name.startswith("Een vraag over een veiligheidsonderwerp"))
+
+
+def test_kinds_and_roles_in_the_domain_are_the_cores():
+    """Where domain.yml names kinds or reporter roles, they are the core's, in order."""
+    from wijkveiligheid.knowledge import QUESTION_KINDS
+    from wijkveiligheid.models import REPORTER_ROLES
+
+    domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+    assert domain["slots"]["vraagsoort"]["values"] == list(QUESTION_KINDS)
+    buttons = domain["responses"]["utter_ask_signaal_rol"][0]["buttons"]
+    assert [b["payload"] for b in buttons] == list(REPORTER_ROLES)
+    unknown_role = domain["responses"]["utter_signaal_rol_onbekend"][0]["text"]
+    assert all(role in unknown_role for role in REPORTER_ROLES)
