@@ -242,10 +242,9 @@ class AskSignaalBevestigd(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> List[EventType]:
         slot = tracker.get_slot
-        contact = slot("signaal_contact") if slot("signaal_contact_toestemming") else "geen"
+        # The contact is filled in from its slot by the response, never passed as a value.
         dispatcher.utter_message(response="utter_signaal_samenvatting",
-                                 onderwerp_naam=topic_name(slot("signaal_onderwerp")),
-                                 contact=contact)
+                                 onderwerp_naam=topic_name(slot("signaal_onderwerp")))
         return []
 
 

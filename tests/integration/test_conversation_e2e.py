@@ -55,13 +55,22 @@ def test_emergency_gets_112_first(chat: Chat):
     assert messages[0]["text"].startswith("**Bel nu 112**")
 
 
+def trigger(chat: Chat, intent: str, entities: dict) -> list:
+    """Sends an intent as the NLU would give it, through Rasa's HTTP API (token only):
+    the public channel refuses forged "/" commands."""
+    response = requests.post(f"{chat.base}/conversations/{chat.sender}/trigger_intent",
+                             params={"token": chat.api_token, "output_channel": "latest"},
+                             json={"name": intent, "entities": entities}, timeout=60)
+    assert response.status_code == 200, response.text
+    return [m.get("text", "") for m in response.json()["messages"]]
+
+
 def test_a_topic_question_that_may_be_an_emergency_gets_112_then_the_answer(chat: Chat, kb):
     # What bot.noodgeval makes of a topic message with a plausible emergency score.
-    both = [m.get("text", "") for m in chat.say(
-        '/noodgeval{"onderwerp": "high_impact_crimes", "vraagsoort": "melden"}')]
+    both = trigger(chat, "noodgeval", {"onderwerp": "high_impact_crimes", "vraagsoort": "melden"})
     assert chat.slots()["onderwerp"] == "high_impact_crimes"
     # A plain emergency gets 112 alone, not the previous topic's answer again.
-    emergency = [m.get("text", "") for m in chat.say("/noodgeval")]
+    emergency = trigger(chat, "noodgeval", {})
     assert emergency[0].startswith("**Bel nu 112**")
     assert both[:len(emergency)] == emergency
     assert from_topic("\n".join(both[len(emergency):]), kb.topic("high_impact_crimes"))
