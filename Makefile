@@ -13,7 +13,7 @@ SPACY  := build/spacy_nl/meta.json
 STAMP  := $(VENV)/.installed
 # Everything the trained model is made from: a change in any of these retrains.
 MODEL_INPUTS := config.yml domain.yml $(wildcard bot/data/*.yml) wijkveiligheid/kennis/onderwerpen.yml wijkveiligheid/kennis/contactpunten.yml \
-	bot/importer.py bot/responses.py wijkveiligheid/knowledge.py bot/lineair.py \
+	bot/importer.py bot/responses.py bot/antwoorden.py wijkveiligheid/knowledge.py bot/lineair.py bot/wijkherkenning.py bot/signaalwens.py \
 	bot/onderwerp.py bot/vraagsoort.py bot/noodgeval.py $(SPACY)
 
 export TF_CPP_MIN_LOG_LEVEL ?= 2
@@ -59,8 +59,9 @@ validate: $(STAMP)
 migrate: $(STAMP)
 	$(BIN)/alembic upgrade head
 
-# Deletes signals and conversation events older than the retention period that a
-# beheerder set in the staff page (else RETENTION_DAYS, default 365).
+# Deletes signals older than the retention period that a beheerder set in the staff page
+# (else RETENTION_DAYS, default 365) and conversations older than
+# CONVERSATION_RETENTION_DAYS (default 30).
 purge: $(STAMP)
 	$(BIN)/wijkveiligheid-purge
 

@@ -9,30 +9,10 @@ from __future__ import annotations
 
 from typing import Any, Dict, List
 
-from wijkveiligheid.knowledge import (
-    QUESTION_KINDS,
-    Contact,
-    Knowledge,
-    ReportTo,
-    Topic,
-    knowledge,
-)
+from bot.antwoorden import Turn, compose, contact_line
+from wijkveiligheid.knowledge import QUESTION_KINDS, Knowledge, Topic, knowledge
 
 Response = Dict[str, Any]
-
-
-def contact_line(contact: Contact) -> str:
-    """One line with how to reach a contact point: explanation, link and phone."""
-    parts = [contact.uitleg]
-    if contact.url:
-        parts.append(contact.url)
-    if contact.telefoon and contact.telefoon not in contact.uitleg:
-        parts.append(f"Telefoon: {contact.telefoon}.")
-    return " ".join(parts)
-
-
-def bullets(items: List[str]) -> str:
-    return "\n".join(f"- {item}" for item in items)
 
 
 def topic_button(topic: Topic) -> Dict[str, str]:
@@ -40,77 +20,15 @@ def topic_button(topic: Topic) -> Dict[str, str]:
     return {"title": topic.naam, "payload": f'/{topic.id}{{"vraagsoort": "uitleg"}}'}
 
 
-def explain(topic: Topic, kb: Knowledge) -> str:
-    text = f"**{topic.naam}**\n\n{topic.uitleg}\n\n**Wie beslist?** {topic.wie_beslist}"
-    if topic.wijkfeiten:
-        text += f"\n\n**Goed om te weten:**\n{bullets(topic.wijkfeiten)}"
-    return text
-
-
-def influence(topic: Topic, kb: Knowledge) -> str:
-    return (
-        f"**{topic.naam}: wat kan de wijkraad?**\n\n"
-        f"Invloed van de wijkraad: **{topic.invloed.niveau.label}**.\n\n"
-        f"Dit kan de wijkraad wel:\n{bullets(topic.invloed.wel)}\n\n"
-        f"Dit kan de wijkraad niet:\n{bullets(topic.invloed.niet)}\n\n"
-        f"**Wie beslist?** {topic.wie_beslist}"
-    )
-
-
-def report(topic: Topic, kb: Knowledge) -> str:
-    contact = kb.contacts.for_report(topic.melden.waar)
-    return (
-        f"**{topic.naam}: melden**\n\n"
-        f"Is er nu gevaar? {contact_line(kb.contacts.noodnummer)}\n\n"
-        f"{topic.melden.tekst}\n\n"
-        f"**Waar meld je het?** {contact_line(contact)}"
-    )
-
-
-def signal(topic: Topic, kb: Knowledge) -> str:
-    text = (
-        f"**{topic.naam}: een signaal doorgeven**\n\n"
-        f"{topic.signalen}\n\n"
-        f"Signalen gaan naar {kb.contacts.wijkmanager.naam}. "
-        f"{contact_line(kb.contacts.wijkmanager)}"
-    )
-    if topic.melden.waar != ReportTo.wijkmanager:
-        contact = kb.contacts.for_report(topic.melden.waar)
-        text += (
-            f"\n\nWil je een probleem officieel melden? {contact_line(contact)}"
-        )
-    return text
-
-
-ANSWER_BY_KIND = {
-    "uitleg": explain,
-    "invloed": influence,
-    "melden": report,
-    "signaal": signal,
-}
-
-
-# After a report or signal answer the assistant offers to take the signal itself.
-OFFER_SIGNAL = "Wil je dit ook als signaal doorgeven aan de wijkmanager? Dat kan hier."
-OFFER_BUTTONS = [
-    {"title": "Ja, signaal doorgeven", "payload": "/signaal_doorgeven"},
-    {"title": "Nee, dank je", "payload": "/ontkennen"},
-]
-KINDS_WITH_OFFER = ("melden", "signaal")
-
-
 def topic_answer(topic: Topic, kind: str, kb: Knowledge) -> Response:
-    answer: Response = {
-        "text": ANSWER_BY_KIND[kind](topic, kb),
-        "condition": [
-            {"type": "slot", "name": "onderwerp", "value": topic.id},
-            {"type": "slot", "name": "vraagsoort", "value": kind},
-        ],
-    }
-    if kind in KINDS_WITH_OFFER:
-        answer["text"] += f"\n\n{OFFER_SIGNAL}"
-        answer["buttons"] = OFFER_BUTTONS
-    return answer
+    """The topic's short answer for a kind, as bot.antwoorden gives it without a question
+    item: used when the Rasa server runs without bot.nlg (an Agent without endpoints)."""
+    turn = Turn(topic=topic.id, kind=kind, intent=topic.id, text="")
+    answer = compose(kb, None, turn)
+    return {**answer, "condition": [
+        {"type": "slot", "name": "onderwerp", "value": topic.id},
+        {"type": "slot", "name": "vraagsoort", "value": kind},
+    ]}
 
 
 def topic_answers(kb: Knowledge) -> List[Response]:
@@ -135,18 +53,19 @@ def overview_influence(kb: Knowledge) -> str:
         for topic in kb.topics.values()
     ]
     return (
-        "Dit is de invloed van de wijkraad per veiligheidsonderwerp:\n\n"
+        "Dit is de invloed van de wijkraad per veiligheidsonderwerp:\n"
         + "\n".join(lines)
-        + "\n\nVraag gerust verder, bijvoorbeeld: "
+        + "\nVraag gerust verder, bijvoorbeeld: "
         "\"Mogen wij meebeslissen over cameratoezicht?\""
     )
 
 
 def emergency(kb: Knowledge) -> str:
+    # Each thing once: call 112 now, get safe, and where to go when it is not urgent.
     return (
-        f"**Bel nu 112.** {kb.contacts.noodnummer.uitleg}\n\n"
-        "Ben je zelf in gevaar? Ga eerst naar een veilige plek.\n\n"
-        f"Is het geen spoed? {contact_line(kb.contacts.politie)}"
+        f"**Bel nu {kb.contacts.noodnummer.telefoon}** bij direct gevaar, of als iemand nu "
+        "hulp nodig heeft. Ben je zelf in gevaar? Ga eerst naar een veilige plek.\n"
+        f"{contact_line(kb.contacts.politie)}"
     )
 
 
@@ -185,7 +104,7 @@ def out_of_scope(kb: Knowledge) -> List[Response]:
 def fallback(kb: Knowledge) -> str:
     return (
         "Sorry, dat begrijp ik niet goed. Ik beantwoord vragen over veiligheid in je "
-        "wijk. Typ bijvoorbeeld \"wat kan ik vragen?\" voor een overzicht.\n\n"
+        "wijk. Typ bijvoorbeeld \"wat kan ik vragen?\" voor een overzicht.\n"
         f"Is er nu gevaar? Bel 112. {contact_line(kb.contacts.gemeente)}"
     )
 
@@ -194,7 +113,7 @@ def greeting(kb: Knowledge) -> str:
     return (
         "Hallo! Ik ben de digitale veiligheidsassistent van de gemeente Rotterdam. "
         "Ik ben een computerprogramma. Stel je vraag over veiligheid in je wijk, "
-        "of typ \"wat kan ik vragen?\".\n\n"
+        "of typ \"wat kan ik vragen?\".\n"
         f"Is er nu gevaar? {contact_line(kb.contacts.noodnummer)}"
     )
 
@@ -224,6 +143,9 @@ def build_responses(kb: Knowledge | None = None) -> Dict[str, List[Response]]:
         "utter_begroeting": [{"text": greeting(kb)}],
         "utter_afscheid": [{"text": goodbye(kb)}],
         "utter_ben_een_programma": [{"text": i_am_a_program(kb)}],
+        "utter_signaal_onderwerp_kiezen": [{
+            "text": "Waar gaat je signaal over? Kies een onderwerp.",
+            "buttons": [{"title": t.naam, "payload": t.naam} for t in kb.topics.values()]}],
         "utter_signaal_te_vaak_mislukt": [{"text": (
             "Het lukt nu niet om je signaal op te nemen. Er is niets opgeslagen. "
             f"Probeer het later nog eens, of neem contact op met de wijkmanager. "

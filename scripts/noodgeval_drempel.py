@@ -137,8 +137,8 @@ def report(results: List[Result], folds: str, show_missed: bool) -> None:
     print("drempel | 112 bij noodgeval | antwoord kwijt | antwoord na onnodige 112")
     chosen = None
     for threshold in (1.01,) + THRESHOLDS[::-1]:  # 1.01: the classifier alone
-        caught = sum(answers_with_112(r.top, r.emergency, threshold) for r in emergencies)
-        wrong = [r.top for r in others if answers_with_112(r.top, r.emergency, threshold)]
+        caught = sum(answers_with_112(r.top, r.emergency, threshold, r.text) for r in emergencies)
+        wrong = [r.top for r in others if answers_with_112(r.top, r.emergency, threshold, r.text)]
         lost = sum(top not in TOPIC_IDS for top in wrong)
         if lost <= MAX_ANSWERS_LOST * len(others):
             chosen = threshold
@@ -149,11 +149,11 @@ def report(results: List[Result], folds: str, show_missed: bool) -> None:
     if show_missed and chosen is not None:
         print(f"\nbij drempel {chosen}: gemist")
         for r in emergencies:
-            if not answers_with_112(r.top, r.emergency, chosen):
+            if not answers_with_112(r.top, r.emergency, chosen, r.text):
                 print(f"  {r.emergency:.2f} {r.top:20} {r.text}")
         print("onterecht 112")
         for r in others:
-            if answers_with_112(r.top, r.emergency, chosen):
+            if answers_with_112(r.top, r.emergency, chosen, r.text):
                 print(f"  {r.emergency:.2f} {r.intent:20} {r.text}")
 
 

@@ -19,15 +19,15 @@ from typing import List, Optional
 
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError, ProgrammingError
-from sqlalchemy.orm import sessionmaker
 
-from wijkveiligheid.storage import database_url, engine_for
+from staff.db import sessions_for
+from wijkveiligheid.settings import settings_or_exit
 
 CLI_NAME = "opdrachtregel"  # who the audit log names for command-line actions
 
 
 def _sessions():
-    return sessionmaker(engine_for(database_url()), future=True, expire_on_commit=False)
+    return sessions_for()
 
 
 def _read_password(from_stdin: bool) -> str:
@@ -108,16 +108,11 @@ def list_signals(args) -> int:
 
 
 def export(args) -> int:
-    from staff import queries
-    from staff.models import audit
+    from staff.export import export_csv
 
     signal_filter = _filter(args)
     with _sessions()() as session:
-        signals = queries.find(session, signal_filter, page_size=None)
-        queries.write_csv(signals, sys.stdout, with_contact=args.met_contact)
-        used = ", ".join(sorted(signal_filter.as_params())) or "geen"
-        audit(session, CLI_NAME, "export", f"{len(signals)} signalen, "
-              f"{'met' if args.met_contact else 'zonder'} contact, filters: {used}")
+        export_csv(session, signal_filter, sys.stdout, args.met_contact, CLI_NAME)
         session.commit()
     return 0
 
@@ -126,6 +121,7 @@ def insights(args) -> int:
     """The question counts of /inzichten as `;`-separated CSV, counts under 5 as "< 5"."""
     from staff.inzichten import DEFAULT_WEEKS, InsightFilter, topic_names
     from wijkveiligheid import inzichten
+    from wijkveiligheid.storage import database_url, engine_for
 
     given = {name: value for name in ("van", "tot", "gebied")
              if (value := getattr(args, name)) is not None}
@@ -216,6 +212,7 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: Optional[List[str]] = None) -> int:
     args = parser().parse_args(argv)
+    settings_or_exit()  # production without its secrets stops here, with the reason
     try:
         return args.handler(args)
     except (OperationalError, ProgrammingError):

@@ -62,6 +62,8 @@ def test_an_unknown_influence_level_fails_loading(tmp_path):
         ("stadsmariniers", "meedenken"),
         ("overlast_op_straat", "signalen_doorgeven"),
         ("woonoverlast", "informatie_ontvangen"),
+        # The wijkmanager advises on permits; the wijkraad passes signals and advice on.
+        ("evenementen", "signalen_doorgeven"),
     ],
 )
 def test_influence_levels_follow_the_brochure(kb, topic_id, level):
