@@ -58,10 +58,14 @@ def test_retention_keeps_the_counts(tmp_path, monkeypatch):
     assert inzichten.total(engine_for(url)) == 1
 
 
-@pytest.fixture
-def counted(tmp_path):
-    """A staff database with counts of this week and of 20 weeks ago."""
-    url = make_database(tmp_path)
+@pytest.fixture(params=DATABASES)
+def counted(request, tmp_path):
+    """A staff database with counts of this week and of 20 weeks ago (SQLite, PostgreSQL)."""
+    with migrated_database(request, tmp_path) as url:
+        yield fill(url, tmp_path)
+
+
+def fill(url: str, tmp_path) -> str:
     seed_signals(url, tmp_path / "outbox")
     add_user(url, "mia", "medewerker")
     engine = engine_for(url)
