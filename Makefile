@@ -12,7 +12,7 @@ MODEL  := models/veiligheid.tar.gz
 SPACY  := build/spacy_nl/meta.json
 STAMP  := $(VENV)/.installed
 # Everything the trained model is made from: a change in any of these retrains.
-MODEL_INPUTS := config.yml domain.yml $(wildcard bot/data/*.yml) wijkveiligheid/kennis/onderwerpen.yml wijkveiligheid/kennis/contactpunten.yml \
+MODEL_INPUTS := config.yml domain.yml $(wildcard bot/data/*.yml) wijkveiligheid/kennis/onderwerpen.yml wijkveiligheid/kennis/contactpunten.yml wijkveiligheid/kennis/teksten.yml \
 	bot/importer.py bot/responses.py bot/antwoorden.py wijkveiligheid/knowledge.py bot/lineair.py bot/wijkherkenning.py bot/signaalwens.py \
 	bot/onderwerp.py bot/vraagsoort.py bot/noodgeval.py $(SPACY)
 
@@ -89,9 +89,11 @@ test: spacy $(MODEL) validate
 	$(RASA) test core --model $(MODEL) --stories tests/test_stories.yml \
 		--fail-on-prediction-errors --out results/core
 
-# Held-out accuracy of this pipeline and of Rasa's default pipeline, side by side.
-evaluate: spacy
+# Held-out accuracy of this pipeline and of Rasa's default pipeline, side by side; then
+# whether the answers hold the facts asked for, through the real servers (answer sets).
+evaluate: spacy $(MODEL)
 	$(BIN)/python scripts/evaluate.py
+	$(BIN)/python scripts/evaluate_antwoorden.py --model $(MODEL)
 
 # Round-trip latency through the REST channel and the server's memory.
 benchmark: spacy $(MODEL)

@@ -31,7 +31,7 @@ async def private_error(request: Request, exception: Exception) -> HTTPResponse:
     """Replaces rasa-sdk's handler, which logs the exception with its values and sends the
     whole request (tracker, slots, messages) back, which Rasa then writes in its log."""
     logger.error("Action %s failed: %s", action_name(request), type(exception).__name__)
-    return response.json({"error": "De actie is mislukt."}, status=500)
+    return response.json({"error": "action failed"}, status=500)  # for Rasa, not a person
 
 
 def prepare(app: Sanic) -> None:

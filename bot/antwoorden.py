@@ -30,7 +30,6 @@ from sklearn.svm import LinearSVC
 
 from wijkveiligheid.knowledge import (
     INTRODUCTION_INTENT,
-    Contact,
     Introduction,
     Knowledge,
     Question,
@@ -46,15 +45,13 @@ MIN_SIMILARITY = 0.1
 # the predicted kind claims the question.
 OTHER_KIND_MARGIN = 0.3
 
-# The quick replies: one per kind of question, and passing on a signal.
-KIND_BUTTONS = {
-    "uitleg": {"title": "Wie beslist?",
-               "payload": '/vervolgvraag{"vraagsoort": "uitleg", "vraag": "wie_beslist"}'},
-    "invloed": {"title": "Wat kan de wijkraad?",
-                "payload": '/vervolgvraag{"vraagsoort": "invloed"}'},
-    "melden": {"title": "Waar meld ik het?", "payload": '/vervolgvraag{"vraagsoort": "melden"}'},
+# The quick replies (their titles are in teksten.yml): one per kind, and a signal.
+KIND_PAYLOADS = {
+    "uitleg": '/vervolgvraag{"vraagsoort": "uitleg", "vraag": "wie_beslist"}',
+    "invloed": '/vervolgvraag{"vraagsoort": "invloed"}',
+    "melden": '/vervolgvraag{"vraagsoort": "melden"}',
 }
-SIGNAL_BUTTON = {"title": "Signaal doorgeven", "payload": "/signaal_doorgeven"}
+SIGNAL_PAYLOAD = "/signaal_doorgeven"
 WHO_DECIDES = "wie_beslist"
 
 
@@ -163,21 +160,6 @@ class Turn:
     english: bool = False
 
 
-def link(contact: Contact) -> str:
-    """A markdown link whose text says where it goes; the widget shows the text."""
-    return f"[Naar de website van {contact.naam}]({contact.url})."
-
-
-def contact_line(contact: Contact) -> str:
-    """How to reach a contact point in one line: explanation, link and phone."""
-    parts = [contact.uitleg]
-    if contact.url:
-        parts.append(link(contact))
-    if contact.telefoon and contact.telefoon not in contact.uitleg:
-        parts.append(f"Telefoon: {contact.telefoon}.")
-    return " ".join(parts)
-
-
 def words(text: str) -> int:
     """Words a reader reads: a link counts by its text, not its address."""
     return len(re.findall(r"\w+", re.sub(r"\]\([^)]*\)", "]", text)))
@@ -201,15 +183,14 @@ def general_answer(subject: Subject, kind: str) -> str:
     return getattr(subject.kort, kind, None) or subject.kort.uitleg
 
 
-def place_answer(subject: Subject, turn: Turn) -> Optional[str]:
+def place_answer(kb: Knowledge, subject: Subject, turn: Turn) -> Optional[str]:
     """The answer about a named wijk, or to "in welke wijken?", where the brochure has it."""
     places = getattr(subject, "plaatsen", None)
     where = turn.wijk or turn.gebied
     if asks_which_wijken(turn.text) and not where:
         if places:
             return places.welke
-        return (f"De brochure noemt voor {subject.naam.lower()} geen aparte wijken. "
-                "De wijkmanager weet wat er in jouw wijk speelt.")
+        return kb.say(kb.teksten.antwoord.geen_aparte_wijken, onderwerp=subject.naam.lower())
     if where and places:
         text = places.wel if places.applies_to(turn.wijk, turn.gebied) else places.niet
         return text.format(wijk=where, gebied=turn.gebied or where)
@@ -218,27 +199,29 @@ def place_answer(subject: Subject, turn: Turn) -> Optional[str]:
 
 def next_step(kb: Knowledge, subject: Subject, kind: str, turn: Turn) -> Optional[str]:
     """At most one short line about what to do next."""
+    texts = kb.teksten.antwoord
     where = turn.wijk or turn.gebied
     if where and not getattr(subject, "plaatsen", None):
-        return (f"Wil je weten wat er in {where} speelt? Vraag het de wijkmanager "
-                f"van {turn.gebied or where}: {kb.contacts.wijkmanager.uitleg}")
+        return kb.say(texts.wijk_volgende_stap, wijk=where, gebied=turn.gebied or where)
     if kind == "invloed" or isinstance(subject, Introduction):
-        return f"Meer weten of meedenken? Neem contact op met de wijkmanager. " \
-               f"{kb.contacts.wijkmanager.uitleg}"
+        return kb.say(texts.invloed_volgende_stap)
     if kind == "melden":
-        lines = [contact_line(kb.contacts.for_report(subject.melden.waar))]
+        lines = [kb.contact_line(kb.contacts.for_report(subject.melden.waar))]
         lines += [kb.contacts.doorverwijzingen[key].uitleg for key in subject.doorverwijzen]
         return "\n".join(lines)
     if kind == "signaal":
-        return "Wil je het hier als signaal doorgeven aan de wijkmanager? Dat kan meteen."
+        return kb.say(texts.signaal_volgende_stap)
     return None
 
 
-def buttons_for(subject: Subject, kind: str) -> List[Dict[str, str]]:
-    if isinstance(subject, Introduction):
-        return [KIND_BUTTONS["invloed"]] if kind != "invloed" else []
-    buttons = [button for other, button in KIND_BUTTONS.items() if other != kind]
-    return buttons + [SIGNAL_BUTTON]
+def buttons_for(kb: Knowledge, subject: Subject, kind: str) -> List[Dict[str, str]]:
+    titles = kb.teksten.knoppen
+    kinds = ["invloed"] if isinstance(subject, Introduction) else list(KIND_PAYLOADS)
+    buttons = [{"title": getattr(titles, other), "payload": KIND_PAYLOADS[other]}
+               for other in kinds if other != kind]
+    if isinstance(subject, Topic):
+        buttons.append({"title": titles.signaal, "payload": SIGNAL_PAYLOAD})
+    return buttons
 
 
 def compose(kb: Knowledge, ranker: Optional[QuestionRanker], turn: Turn
@@ -251,9 +234,9 @@ def compose(kb: Knowledge, ranker: Optional[QuestionRanker], turn: Turn
     kind = turn.kind or "uitleg"
     lines: List[str] = []
     if kind == "melden" and getattr(subject, "gevaar_mogelijk", False):
-        lines.append(f"Is er nu gevaar? Bel {kb.contacts.noodnummer.telefoon}.")
+        lines.append(kb.say(kb.teksten.antwoord.gevaar_eerst))
 
-    answer = place_answer(subject, turn)
+    answer = place_answer(kb, subject, turn)
     if answer is None and turn.question == WHO_DECIDES and isinstance(subject, Topic):
         answer = subject.question(WHO_DECIDES).antwoord if subject.question(WHO_DECIDES) \
             else subject.wie_beslist
@@ -272,7 +255,7 @@ def compose(kb: Knowledge, ranker: Optional[QuestionRanker], turn: Turn
     text = "\n".join(lines)
     if turn.english:
         text = english_note(kb, understood=True) + "\n" + text
-    return {"text": text, "buttons": buttons_for(subject, kind)}
+    return {"text": text, "buttons": buttons_for(kb, subject, kind)}
 
 
 # Words that are far more common in English than in Dutch chat messages.
@@ -297,8 +280,6 @@ def is_english(text: str) -> bool:
 
 
 def english_note(kb: Knowledge, understood: bool) -> str:
-    note = (f"I answer in Dutch only. In an emergency, call {kb.contacts.noodnummer.telefoon}. "
-            f"For other questions, call the municipality on {kb.contacts.gemeente.telefoon}.")
-    if understood:
-        note += " My answer in Dutch:"
-    return note
+    texts = kb.teksten.engels
+    note = kb.say(texts.opmerking)
+    return f"{note} {texts.antwoord_volgt}" if understood else note

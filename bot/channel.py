@@ -47,26 +47,26 @@ MAX_SENDER_CHARS = 128
 MAX_BODY_BYTES = 1024 * 1024
 
 
+# What the channel says itself (wijkveiligheid/kennis/teksten.yml, section `kanaal`).
 def too_long_text() -> str:
-    return (f"Je bericht is te lang. Ik kan berichten lezen tot {MAX_MESSAGE_CHARS} tekens. "
-            "Wil je het korter opschrijven en opnieuw sturen?")
+    kb = knowledge()
+    return kb.say(kb.teksten.kanaal.te_lang, max_lengte=MAX_MESSAGE_CHARS)
 
 
 def unreadable_text() -> str:
-    return ("Dit bericht kon ik niet lezen. Stuur een JSON-object met een 'sender' "
-            "(tekst, hoogstens 128 tekens) en een 'message' (tekst).")
+    kb = knowledge()
+    return kb.say(kb.teksten.kanaal.onleesbaar)
 
 
 def failure_text() -> str:
     """Said when the assistant itself fails; the contact facts come from the knowledge."""
-    contacts = knowledge().contacts
-    return (f"Sorry, er ging bij mij iets mis. Probeer het zo nog eens. "
-            f"{contacts.noodnummer.uitleg} {contacts.gemeente.uitleg}")
+    kb = knowledge()
+    return kb.say(kb.teksten.kanaal.storing)
 
 
 def session_restarted_text() -> str:
-    return ("Dit gesprek was erg lang. Ik begin daarom opnieuw en weet niet meer wat je "
-            "eerder schreef. Je kunt gewoon verder met je vraag.")
+    kb = knowledge()
+    return kb.say(kb.teksten.kanaal.opnieuw_begonnen)
 
 
 # Intent messages that are fine without a button: starting over, and the signal form's

@@ -18,6 +18,7 @@ from pydantic import BaseModel, Extra, constr, root_validator, validator
 KNOWLEDGE_DIR = Path(__file__).resolve().parent / "kennis"
 TOPICS_FILE = KNOWLEDGE_DIR / "onderwerpen.yml"
 CONTACTS_FILE = KNOWLEDGE_DIR / "contactpunten.yml"
+TEXTS_FILE = KNOWLEDGE_DIR / "teksten.yml"
 
 # Fixed topic ids; other parts of the product (signals, staff page) rely on them.
 TOPIC_IDS = (
@@ -214,10 +215,91 @@ class Contacts(Strict):
         return getattr(self, report_to.value)
 
 
+class AnswerTexts(Strict):
+    gevaar_eerst: Text
+    invloed_volgende_stap: Text
+    signaal_volgende_stap: Text
+    wijk_volgende_stap: Text
+    geen_aparte_wijken: Text
+    welk_onderwerp: Text
+    link: Text
+    telefoon: Text
+
+
+class ButtonTexts(Strict):
+    uitleg: Text
+    invloed: Text
+    melden: Text
+    signaal: Text
+
+
+class EnglishTexts(Strict):
+    opmerking: Text
+    antwoord_volgt: Text
+
+
+class ConversationTexts(Strict):
+    noodgeval: Text
+    begroeting: Text
+    afscheid: Text
+    ben_een_programma: Text
+    wat_kan_ik_vragen: Text
+    overzicht_invloed: Text
+    overzicht_invloed_verder: Text
+    buiten_bereik_invloed: Text
+    buiten_bereik: Text
+    niet_begrepen: Text
+    signaal_onderwerp_kiezen: Text
+    signaal_te_vaak_mislukt: Text
+
+
+class ChannelTexts(Strict):
+    te_lang: Text
+    onleesbaar: Text
+    storing: Text
+    opnieuw_begonnen: Text
+
+
+class Texts(Strict):
+    """The fixed sentences of teksten.yml; {placeholders} are filled by Knowledge.say."""
+
+    antwoord: AnswerTexts
+    knoppen: ButtonTexts
+    engels: EnglishTexts
+    gesprek: ConversationTexts
+    kanaal: ChannelTexts
+
+
+# The placeholders a text may use besides the contact lines (filled where they apply).
+TEXT_VALUES = ("wijk", "gebied", "onderwerp", "naam", "url", "telefoon", "max_lengte")
+
+
 class Knowledge(Strict):
     topics: Dict[str, Topic]
     contacts: Contacts
     introduction: Introduction
+    teksten: Texts
+
+    def contact_line(self, contact: Contact) -> str:
+        """How to reach a contact point in one line: explanation, link and phone."""
+        parts = [contact.uitleg]
+        if contact.url:
+            parts.append(self.teksten.antwoord.link.format(naam=contact.naam, url=contact.url))
+        if contact.telefoon and contact.telefoon not in contact.uitleg:
+            parts.append(self.teksten.antwoord.telefoon.format(telefoon=contact.telefoon))
+        return " ".join(parts)
+
+    def say(self, template: str, **values: Any) -> str:
+        """A text of teksten.yml with its placeholders filled in."""
+        c = self.contacts
+        common = {
+            "noodnummer": self.contact_line(c.noodnummer), "politie": self.contact_line(c.politie),
+            "wijkmanager": self.contact_line(c.wijkmanager),
+            "gemeente": self.contact_line(c.gemeente),
+            "noodnummer_telefoon": c.noodnummer.telefoon, "gemeente_telefoon": c.gemeente.telefoon,
+            "noodnummer_uitleg": c.noodnummer.uitleg, "gemeente_uitleg": c.gemeente.uitleg,
+        }
+        return template.format(**{**common, **values})
 
     @validator("topics")
     def all_fixed_topics(cls, topics: Dict[str, Topic]) -> Dict[str, Topic]:
@@ -239,14 +321,17 @@ class Knowledge(Strict):
 
 
 def load_knowledge(
-    topics_file: Path = TOPICS_FILE, contacts_file: Path = CONTACTS_FILE
+    topics_file: Path = TOPICS_FILE, contacts_file: Path = CONTACTS_FILE,
+    texts_file: Path = TEXTS_FILE,
 ) -> Knowledge:
     data = yaml.safe_load(topics_file.read_text(encoding="utf-8"))
     contacts = yaml.safe_load(contacts_file.read_text(encoding="utf-8"))
+    texts = yaml.safe_load(texts_file.read_text(encoding="utf-8"))
     return Knowledge(
         topics={topic["id"]: Topic(**topic) for topic in data["onderwerpen"]},
         contacts=Contacts(**contacts),
         introduction=Introduction(**data["inleiding"]),
+        teksten=Texts(**texts),
     )
 
 

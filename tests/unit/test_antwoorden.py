@@ -6,8 +6,8 @@ import statistics
 import pytest
 
 from bot.antwoorden import (
-    KIND_BUTTONS,
-    SIGNAL_BUTTON,
+    KIND_PAYLOADS,
+    SIGNAL_PAYLOAD,
     QuestionRanker,
     Turn,
     asks_which_wijken,
@@ -86,7 +86,11 @@ def test_links_are_markdown_with_readable_text(kb, ranker):
 
 def test_quick_replies_offer_the_other_kinds_and_a_signal(kb, ranker):
     reply = compose(kb, ranker, Turn(topic="horeca", kind="invloed", intent="horeca", text=""))
-    assert reply["buttons"] == [KIND_BUTTONS["uitleg"], KIND_BUTTONS["melden"], SIGNAL_BUTTON]
+    titles = kb.teksten.knoppen
+    assert reply["buttons"] == [
+        {"title": titles.uitleg, "payload": KIND_PAYLOADS["uitleg"]},
+        {"title": titles.melden, "payload": KIND_PAYLOADS["melden"]},
+        {"title": titles.signaal, "payload": SIGNAL_PAYLOAD}]
 
 
 def test_the_who_decides_button_answers_who_decides(kb, ranker):

@@ -106,9 +106,7 @@ def test_the_importer_adds_the_answers_to_the_domain():
 
 
 def test_contact_links_are_markdown_links_with_readable_text(kb):
-    from bot.responses import contact_line
-
-    line = contact_line(kb.contacts.veiligheidsloket)
+    line = kb.contact_line(kb.contacts.veiligheidsloket)
     assert ("[Naar de website van het Veiligheidsloket]"
             "(https://www.rotterdam.nl/veiligheidsloket).") in line
     assert line.count("https://") == 1  # no bare address beside the link

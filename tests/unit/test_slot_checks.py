@@ -49,7 +49,8 @@ def test_the_summary_copes_with_an_unknown_topic():
                                  "slots": {"signaal_onderwerp": "bestaat_niet",
                                            "signaal_wijk": "Carnisse"}})
     _, messages = run(AskSignaalBevestigd(), tracker)
-    assert "onbekend onderwerp" in messages[0]["text"]
+    assert messages[0]["response"] == "utter_signaal_samenvatting"
+    assert messages[0]["onderwerp_naam"] == "onbekend onderwerp"
 
 
 def test_a_forged_topic_is_not_confirmed_in_the_form():
