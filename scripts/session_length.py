@@ -37,7 +37,8 @@ def one_session(model: Path, turns: int, cap: int) -> List[float]:
         action_port, rasa_port = free_port(), free_port()
         actions = action_server(action_port, env={"DATABASE_URL": f"sqlite:///{folder}/s.db"})
         rasa = rasa_server(model, rasa_port, action_port, work_dir=Path(folder),
-                           env={"CONVERSATION_MAX_MESSAGES": str(cap)})
+                           env={"CONVERSATION_MAX_MESSAGES": str(cap),
+                                "DATABASE_URL": f"sqlite:///{folder}/s.db"})
         sender, times = f"sessie-{uuid.uuid4()}", []
         with running([actions, rasa], Path(folder) / "logs"):
             for turn in range(turns):

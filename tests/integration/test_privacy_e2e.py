@@ -72,7 +72,8 @@ def stack(request, tmp_path_factory) -> Iterator[Dict]:
         actions = action_server(action_port, env=env)
         rasa = rasa_server(MODEL, port=rasa_port, action_port=action_port, work_dir=directory,
                            action_token=token, endpoints=endpoints,
-                           env={"CONVERSATION_MAX_MESSAGES": str(CAP)})
+                           env={"CONVERSATION_MAX_MESSAGES": str(CAP),
+                                "DATABASE_URL": signals_url})  # the question counts
         with running([actions, rasa], logs):
             yield {"rasa": rasa, "signals_url": signals_url, "tracker_url": tracker_url,
                    "logs": logs, "directory": directory}
