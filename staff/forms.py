@@ -19,6 +19,11 @@ class StatusForm(FlaskForm):
     notitie = TextAreaField("Notitie")
 
 
+class BulkStatusForm(FlaskForm):
+    status = SelectField("Nieuwe status voor de gekozen signalen", validate_choice=False)
+    notitie = StringField("Notitie (verplicht bij afhandelen)")
+
+
 class NewUserForm(FlaskForm):
     gebruikersnaam = StringField("Gebruikersnaam", validators=[
         DataRequired("Vul een gebruikersnaam in.")])
