@@ -307,19 +307,25 @@ def csv_text(signals: Iterable[Signal], with_contact: bool) -> str:
 
 
 # -- the overview ---------------------------------------------------------------
-def per_topic(session: Session) -> List[Tuple[str, int]]:
+# Each row: (label, count, the list filter that shows these signals, or None).
+ChartRow = Tuple[str, int, Optional[Dict[str, str]]]
+
+
+def per_topic(session: Session) -> List[ChartRow]:
     rows = session.execute(select(Signal.onderwerp, func.count(Signal.id))
                            .group_by(Signal.onderwerp)).all()
-    return sorted(((topic_name(t), n) for t, n in rows), key=lambda r: (-r[1], r[0]))
+    return sorted(((topic_name(t), n, {"onderwerp": t, "status": "alle"}) for t, n in rows),
+                  key=lambda r: (-r[1], r[0]))
 
 
-def per_gebied(session: Session) -> List[Tuple[str, int]]:
+def per_gebied(session: Session) -> List[ChartRow]:
     rows = session.execute(select(Signal.gebied, func.count(Signal.id))
                            .group_by(Signal.gebied)).all()
-    return sorted(((g or "onbekend", n) for g, n in rows), key=lambda r: (-r[1], r[0]))
+    return sorted(((g or "onbekend", n, {"gebied": g, "status": "alle"} if g else None)
+                   for g, n in rows), key=lambda r: (-r[1], r[0]))
 
 
-def per_week(session: Session, weeks: int = 12, today: Optional[date] = None) -> List[Tuple[str, int]]:
+def per_week(session: Session, weeks: int = 12, today: Optional[date] = None) -> List[ChartRow]:
     """Signals per ISO week for the last `weeks` weeks, oldest first, empty weeks included."""
     today = today or datetime.now(local_zone()).date()
     monday = today - timedelta(days=today.weekday())
@@ -329,13 +335,16 @@ def per_week(session: Session, weeks: int = 12, today: Optional[date] = None) ->
     counted = Counter(local(m).date().isocalendar()[:2] for m in moments)
     result = []
     for i in range(weeks):
-        year, week, _ = (first + timedelta(weeks=i)).isocalendar()
-        result.append((f"week {week} ({year})", counted.get((year, week), 0)))
+        start = first + timedelta(weeks=i)
+        year, week, _ = start.isocalendar()
+        result.append((f"wk {week}", counted.get((year, week), 0),
+                       {"van": start.isoformat(), "tot": (start + timedelta(days=6)).isoformat(),
+                        "status": "alle"}))
     return result
 
 
-def workload(session: Session) -> List[Tuple[str, int]]:
+def workload(session: Session) -> List[ChartRow]:
     rows = dict(session.execute(select(Signal.status, func.count(Signal.id))
                                 .where(Signal.status.in_(OPEN_STATUSES))
                                 .group_by(Signal.status)).all())
-    return [(status, rows.get(status, 0)) for status in OPEN_STATUSES]
+    return [(status, rows.get(status, 0), {"status": status}) for status in OPEN_STATUSES]

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from staff import queries, triage, workflow
 from staff.auth import is_local_path
-from staff.charts import bar_chart
+from staff.charts import bar_chart, column_chart
 from staff.db import get_db, transaction
 from staff.export import export_csv
 from staff.forms import BulkStatusForm, ButtonForm, StatusForm
@@ -266,14 +266,19 @@ def dubbel(reference: str):
 @login_required
 def overzicht():
     database = get_db()
+
+    def linked(rows):
+        return [(label, value, url_for("signalen.lijst", **params) if params else None)
+                for label, value, params in rows]
+
     charts = [
         ("per-onderwerp", "Signalen per onderwerp", "Onderwerp",
-         bar_chart(queries.per_topic(database))),
+         bar_chart(linked(queries.per_topic(database)))),
         ("per-gebied", "Signalen per gebied", "Gebied",
-         bar_chart(queries.per_gebied(database))),
+         bar_chart(linked(queries.per_gebied(database)))),
         ("per-week", "Signalen per week (laatste 12 weken)", "Week",
-         bar_chart(queries.per_week(database))),
+         column_chart(linked(queries.per_week(database)))),
         ("werkvoorraad", "Open werkvoorraad per status", "Status",
-         bar_chart(queries.workload(database))),
+         bar_chart(linked(queries.workload(database)))),
     ]
     return render_template("overzicht.html", charts=charts)

@@ -395,10 +395,16 @@ def test_security_headers_and_cookie_flags(client):
 def test_overview_draws_charts_with_text_alternatives(client):
     login(client, "mia")
     page = client.get("/overzicht").text
-    assert page.count("<svg") == 4 and page.count('role="img"') == 4
+    assert page.count("<svg") == 4 and page.count('role="group" aria-label="Staafdiagram') == 4
     assert "Signalen per onderwerp" in page and "Signalen per gebied" in page
-    assert "Charlois: 3" in page  # in the chart's title, read by screen readers
+    assert "Charlois: 3" in page  # in the chart's label, read by screen readers
     assert "nieuw: 4" in page
+    # Every bar links to the list, filtered on what it counts.
+    assert '<a href="/signalen?gebied=Charlois&amp;status=alle" aria-label="Charlois: 3. ' \
+        'Toon deze signalen">' in page
+    assert '<a href="/signalen?status=nieuw" aria-label="nieuw: 4. Toon deze signalen">' in page
+    charlois = client.get("/signalen?gebied=Charlois&status=alle").text
+    assert "3 signalen gevonden" in charlois
 
 
 def test_without_a_configured_key_one_is_made_once_and_kept_private(tmp_path, monkeypatch):
