@@ -20,6 +20,8 @@ class StatusForm(FlaskForm):
 
 
 class BulkStatusForm(FlaskForm):
+    """On the list page next to the filters: prefixed, so its ids are its own."""
+
     status = SelectField("Nieuwe status voor de gekozen signalen", validate_choice=False)
     notitie = StringField("Notitie (verplicht bij afhandelen)")
 

@@ -56,7 +56,7 @@ def lijst():
             rows = queries.find(get_db(), signal_filter, page)
     pages = max(1, -(-total // queries.PAGE_SIZE))
     params = signal_filter.as_params()
-    bulk = BulkStatusForm()
+    bulk = BulkStatusForm(prefix="bulk")
     bulk.status.choices = [("", "Kies een status")] + [(s, s) for s in STATUSES]
     return render_template(
         "signalen.html", filter=signal_filter, rows=rows, total=total, page=page,
@@ -73,7 +73,7 @@ def lijst():
 @login_required
 def status_bulk():
     """The same status change for the selected rows: all of them, or none."""
-    form = BulkStatusForm()
+    form = BulkStatusForm(prefix="bulk")
     back = request.form.get("terug", "")
     back = back if is_local_path(back) else url_for("signalen.lijst")
     chosen = request.form.getlist("referentie")

@@ -125,8 +125,8 @@ def test_bulk_change_changes_each_selected_signal_with_its_own_audit(client, sit
     _, url, refs = site
     token = csrf_token(client.get("/signalen").text)
     response = client.post("/signalen/status", data={
-        "csrf_token": token, "referentie": [refs[1], refs[2]], "status": "in behandeling",
-        "notitie": "", "terug": "/signalen?gebied=Charlois"})
+        "csrf_token": token, "referentie": [refs[1], refs[2]], "bulk-status": "in behandeling",
+        "bulk-notitie": "", "terug": "/signalen?gebied=Charlois"})
     assert response.status_code == 302
     assert response.headers["Location"] == "/signalen?gebied=Charlois"
     assert status_of(url, refs[1]) == status_of(url, refs[2]) == "in behandeling"
@@ -139,28 +139,28 @@ def test_bulk_closing_needs_a_note_and_changes_nothing_without_one(client, site)
     _, url, refs = site
     token = csrf_token(client.get("/signalen").text)
     response = client.post("/signalen/status", follow_redirects=True, data={
-        "csrf_token": token, "referentie": [refs[1], refs[2]], "status": "afgehandeld",
-        "notitie": "", "terug": "/signalen"})
+        "csrf_token": token, "referentie": [refs[1], refs[2]], "bulk-status": "afgehandeld",
+        "bulk-notitie": "", "terug": "/signalen"})
     assert "Niets gewijzigd." in response.text and "Schrijf in de notitie" in response.text
     assert status_of(url, refs[1]) == status_of(url, refs[2]) == "nieuw"
     assert audit_rows(url, "status") == []
     client.post("/signalen/status", data={
-        "csrf_token": token, "referentie": [refs[1]], "status": "afgehandeld",
-        "notitie": "Dubbel gemeld.", "terug": "/signalen"})
+        "csrf_token": token, "referentie": [refs[1]], "bulk-status": "afgehandeld",
+        "bulk-notitie": "Dubbel gemeld.", "terug": "/signalen"})
     assert status_of(url, refs[1]) == "afgehandeld"
 
 
 def test_bulk_change_goes_back_only_to_this_site(client, site):
     token = csrf_token(client.get("/signalen").text)
     response = client.post("/signalen/status", data={
-        "csrf_token": token, "referentie": [site[2][1]], "status": "in behandeling",
+        "csrf_token": token, "referentie": [site[2][1]], "bulk-status": "in behandeling",
         "terug": "//evil.example/"})
     assert response.headers["Location"] == "/signalen"
 
 
 def test_bulk_change_without_a_csrf_token_is_refused(client, site):
     response = client.post("/signalen/status", data={
-        "referentie": [site[2][1]], "status": "in behandeling"})
+        "referentie": [site[2][1]], "bulk-status": "in behandeling"})
     assert response.status_code == 400 and status_of(site[1], site[2][1]) == "nieuw"
 
 
