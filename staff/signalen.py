@@ -20,6 +20,7 @@ from staff.models import AuditEntry, StaffUser, audit
 from wijkveiligheid.models import PRIORITIES, STATUSES, Signal, now
 
 bp = Blueprint("signalen", __name__)
+MAX_BULK = 100  # one list page holds 25
 
 
 @bp.get("/")
@@ -77,6 +78,9 @@ def status_bulk():
     back = request.form.get("terug", "")
     back = back if is_local_path(back) else url_for("signalen.lijst")
     chosen = request.form.getlist("referentie")
+    if len(chosen) > MAX_BULK:
+        flash(f"Kies hoogstens {MAX_BULK} signalen tegelijk. Er is niets gewijzigd.", "fout")
+        return redirect(back)
     if not chosen:
         flash("Kies eerst een of meer signalen.", "fout")
         return redirect(back)
@@ -84,7 +88,7 @@ def status_bulk():
     problems = []
     try:
         with transaction(database):
-            for reference in chosen[:queries.PAGE_SIZE * 4]:
+            for reference in chosen:
                 signal = queries.by_reference(database, reference)
                 if signal is None:
                     problems.append(f"{reference[:20]}: bestaat niet (meer).")

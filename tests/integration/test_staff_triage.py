@@ -287,3 +287,12 @@ def test_upgrading_gives_old_signals_a_deadline_and_sends_no_mail_for_them(tmp_p
         assert signal.prioriteit == "normaal" and signal.melding_pogingen == 0
     assert alembic(url, "downgrade", "0002").returncode == 0
 
+
+
+def test_bulk_change_of_too_many_signals_at_once_changes_nothing(client, site):
+    token = csrf_token(client.get("/signalen").text)
+    response = client.post("/signalen/status", follow_redirects=True, data={
+        "csrf_token": token, "referentie": [site[2][1]] * 101,
+        "bulk-status": "in behandeling", "terug": "/signalen"})
+    assert "Kies hoogstens 100 signalen tegelijk." in response.text
+    assert status_of(site[1], site[2][1]) == "nieuw"
