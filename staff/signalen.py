@@ -112,6 +112,7 @@ def status_bulk():
 @login_required
 def export():
     signal_filter = queries.SignalFilter.parse(request.args)
+    signal_filter.gebruiker = current_user.name  # for "mijn signalen"
     if signal_filter.errors:
         return render_template("fout.html", title="Export niet gelukt",
                                message=" ".join(signal_filter.errors)), 400

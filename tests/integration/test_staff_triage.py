@@ -296,3 +296,11 @@ def test_bulk_change_of_too_many_signals_at_once_changes_nothing(client, site):
         "bulk-status": "in behandeling", "terug": "/signalen"})
     assert "Kies hoogstens 100 signalen tegelijk." in response.text
     assert status_of(site[1], site[2][1]) == "nieuw"
+
+
+def test_the_export_of_my_signals_holds_my_signals(client, site):
+    refs = site[2]
+    post_form(client, f"/signalen/{refs[2]}", f"/signalen/{refs[2]}/toewijzen",
+              {"medewerker": "mia"})
+    exported = client.get("/signalen/export.csv?mijn=1&status=open").data.decode("utf-8-sig")
+    assert refs[2] in exported and refs[1] not in exported
