@@ -30,6 +30,7 @@ PAGES: Dict[str, Tuple[str, str]] = {
     "/chat-widget.js": ("chat-widget.js", "text/javascript; charset=utf-8"),
     "/chat-widget.css": ("chat-widget.css", "text/css; charset=utf-8"),
     "/site.css": ("site.css", "text/css; charset=utf-8"),
+    "/favicon.svg": ("favicon.svg", "image/svg+xml"),
 }
 
 # The HTML pages are string.Template texts: $site_header is the header (with the menu link

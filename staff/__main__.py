@@ -7,6 +7,7 @@
     python -m staff export [filters] [--met-contact] > signalen.csv
     python -m staff meldingen                              e-mail new signals (cron, each minute)
     python -m staff te-laat [--mail]                        overdue signals (cron, daily)
+    python -m staff inzichten [--van ...] [--tot ...] [--gebied ...] > inzichten.csv
 
 Passwords are asked for (twice) or read from standard input, never given as an
 argument: arguments end up in the shell history and in the process list.
@@ -22,6 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from staff.db import sessions_for
+from wijkveiligheid.settings import settings_or_exit
 
 CLI_NAME = "opdrachtregel"  # who the audit log names for command-line actions
 
@@ -152,6 +154,24 @@ def overdue_digest(args) -> int:
     return 0
 
 
+def insights(args) -> int:
+    """The question counts of /inzichten as `;`-separated CSV, counts under 5 as "< 5"."""
+    from staff.inzichten import DEFAULT_WEEKS, InsightFilter, topic_names
+    from wijkveiligheid import inzichten
+    from wijkveiligheid.storage import database_url, engine_for
+
+    given = {name: value for name in ("van", "tot", "gebied")
+             if (value := getattr(args, name)) is not None}
+    insight_filter = InsightFilter.parse(given, default_weeks=DEFAULT_WEEKS)
+    if insight_filter.errors:
+        for error in insight_filter.errors:
+            print(error, file=sys.stderr)
+        return 2
+    inzichten.write_csv(insight_filter.rows(engine_for(database_url())), sys.stdout,
+                        topic_names())
+    return 0
+
+
 def start(args) -> int:
     from werkzeug.serving import WSGIRequestHandler, run_simple
 
@@ -223,6 +243,14 @@ def parser() -> argparse.ArgumentParser:
     late = commands.add_parser("te-laat", help="signalen over hun deadline (dagelijks)")
     late.add_argument("--mail", action="store_true", help="ook mailen naar NOTIFY_ADDRESS")
     late.set_defaults(handler=overdue_digest)
+    counts = commands.add_parser(
+        "inzichten", help="aantal vragen in de chat per week, gebied, onderwerp en soort "
+        "vraag, als CSV (zoals de pagina /inzichten)")
+    counts.add_argument("--van", help="vanaf datum, jjjj-mm-dd (standaard: 12 weken terug; "
+                        "leeg: alles)")
+    counts.add_argument("--tot", help="tot en met datum, jjjj-mm-dd")
+    counts.add_argument("--gebied", help="een gebied, of '-' voor: geen gebied genoemd")
+    counts.set_defaults(handler=insights)
     commands.choices["lijst"].add_argument("--max", type=int, default=50,
                                            help="hoogstens zoveel regels (0: alles)")
     commands.choices["export"].add_argument("--met-contact", action="store_true",
@@ -232,6 +260,7 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: Optional[List[str]] = None) -> int:
     args = parser().parse_args(argv)
+    settings_or_exit()  # production without its secrets stops here, with the reason
     try:
         return args.handler(args)
     except (OperationalError, ProgrammingError):

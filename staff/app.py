@@ -19,7 +19,7 @@ from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from sqlalchemy import select
 
-from staff import auth, beheer, db, queries, signalen, workflow
+from staff import auth, beheer, db, inzichten, queries, signalen, workflow
 from staff.forms import ButtonForm
 from wijkveiligheid.settings import ROOT, settings
 from wijkveiligheid.storage import database_url
@@ -57,8 +57,7 @@ def create_app(config: Optional[dict] = None) -> Flask:
     app.register_blueprint(auth.bp)
     app.register_blueprint(signalen.bp)
     app.register_blueprint(beheer.bp)
-    # Question insights (issue 17, item 7) register here as their own blueprint:
-    #     from staff import inzichten; app.register_blueprint(inzichten.bp)
+    app.register_blueprint(inzichten.blueprint)  # /inzichten: question counts
 
     app.after_request(security_headers)
     app.context_processor(template_helpers)

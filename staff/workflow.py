@@ -18,6 +18,7 @@ from wijkveiligheid.models import (
     FORWARDED,
     IN_PROGRESS,
     NEW,
+    OPEN_STATUSES,  # noqa: F401 - staff.queries imports it from here
     STATUSES,
     Signal,
     StatusNote,

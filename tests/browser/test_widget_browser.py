@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+import time
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Iterator, List
@@ -15,7 +16,9 @@ from playwright.sync_api import Page, expect
 
 from servers.runner import Server, action_server, free_port, rasa_server, running, widget_server
 from tests.chromium import axe_violations
-from tests.conftest import LOGS, MODEL, migrate
+from tests.conftest import LOGS, MODEL
+from tests.databases import fresh_sqlite
+from wijkveiligheid.settings import MAX_MESSAGE_CHARS
 
 pytestmark = pytest.mark.e2e
 
@@ -30,6 +33,7 @@ class Site:
     url: str
     rasa: Server
     actions: Server
+    port: int
 
 
 @pytest.fixture(scope="module")
@@ -37,16 +41,17 @@ def site(tmp_path_factory) -> Iterator[Site]:
     if not MODEL.exists():
         pytest.fail(f"No trained model at {MODEL}: run `make test`, which trains first.")
     work = tmp_path_factory.mktemp("widget")
-    signals = f"sqlite:///{work / 'signalen.db'}"
-    migrate(signals)
+    signals = fresh_sqlite(work)
     site_port, rasa_port, action_port = free_port(), free_port(), free_port()
     url = f"http://127.0.0.1:{site_port}"
     actions = action_server(action_port, env={"DATABASE_URL": signals,
                                               "SIGNAL_OUTBOX": str(work / "outbox")})
-    rasa = rasa_server(MODEL, port=rasa_port, action_port=action_port, work_dir=work, cors=url)
-    website = widget_server(site_port, rasa_url=f"http://127.0.0.1:{rasa_port}")
+    # As `make run`: the page answers at both names of this machine, and Rasa allows both.
+    rasa = rasa_server(MODEL, port=rasa_port, action_port=action_port, work_dir=work,
+                       cors=[f"http://localhost:{site_port}", url])
+    website = widget_server(site_port, rasa_url=f"http://localhost:{rasa_port}")
     with running([actions, rasa, website], LOGS):
-        yield Site(url, rasa, actions)
+        yield Site(url, rasa, actions, site_port)
 
 
 @pytest.fixture
@@ -88,8 +93,7 @@ def bot_messages(page: Page):
 
 
 def answered(page: Page, before: int) -> str:
-    """Waits for the answer after `before` bot messages and returns its text (Rasa sends one
-    answer as several messages: it splits at blank lines)."""
+    """Waits for the answer after `before` bot messages and returns its text."""
     expect(bot_messages(page)).not_to_have_count(before, timeout=WAIT)
     expect(page.locator(".rchat-status")).to_be_empty(timeout=WAIT)
     return "\n".join(bot_messages(page).all_inner_texts()[before:])
@@ -167,6 +171,16 @@ def test_closing_the_browser_ends_the_conversation(browser, site: Site, page: Pa
         other.context.close()
 
 
+def tab_to_first_reply(page: Page) -> None:
+    """From the input, Tab reaches the first quick reply right after the input row (the send
+    button is the one stop between them)."""
+    assert focused(page) == "rchat-input"
+    page.keyboard.press("Tab")
+    if "rchat-send" in focused(page):
+        page.keyboard.press("Tab")
+    expect(page.locator(".rchat-reply").first).to_be_focused()
+
+
 def tab_to_launcher(page: Page) -> None:
     for _ in range(30):
         page.keyboard.press("Tab")
@@ -187,10 +201,11 @@ def test_keyboard_only(page: Page):
     expect(page.locator(".rchat-reply").first).to_be_visible(timeout=WAIT)
     assert focused(page) == "rchat-input"
 
-    page.keyboard.press("Shift+Tab")  # from the input back to the last quick reply
-    last_reply = page.locator(".rchat-reply").last
-    expect(last_reply).to_be_focused()
-    topic = last_reply.text_content()
+    tab_to_first_reply(page)  # the replies follow the input row
+    page.keyboard.press("Tab")
+    second = page.locator(".rchat-reply").nth(1)
+    expect(second).to_be_focused()
+    topic = second.text_content()
     answers = bot_messages(page).count()
     page.keyboard.press("Enter")
     expect(bot_messages(page)).not_to_have_count(answers, timeout=WAIT)
@@ -245,7 +260,8 @@ def test_user_xss_shows_as_text(page: Page, dialogs):
 
 
 HOSTILE = [
-    {"text": "**Vet** en https://www.rotterdam.nl/veiligheidsloket.\n\n- een\n- twee"},
+    {"text": "**Vet** en https://www.rotterdam.nl/veiligheidsloket.\n\n- een\n- twee\n\n"
+             "Bel [het meldpunt](https://www.rotterdam.nl/meldpunt)."},
     {"text": '<img src=x onerror=alert("img")> <script>alert("script")</script>'},
     {"text": "[klik](javascript:alert('link')) [mail](mailto:wijk@example.nl) "
              "<a href=\"javascript:alert('a')\">a</a> **<b onmouseover=alert(1)>b</b>**"},
@@ -262,6 +278,15 @@ class HostileBot(BaseHTTPRequestHandler):
         self.send_header("Access-Control-Allow-Origin", self.origin)
         self.send_header("Access-Control-Allow-Headers", "Content-Type")
         self.send_header("Access-Control-Allow-Methods", "POST")
+
+    def do_GET(self) -> None:  # the channel's settings (bot/channel.py)
+        body = b'{"max_lengte": 120}'
+        self.send_response(200)
+        self.cors()
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
 
     def do_OPTIONS(self) -> None:
         self.send_response(204)
@@ -294,7 +319,7 @@ def test_bot_xss_shows_as_text_and_only_safe_formatting_renders(browser, dialogs
             page = new_page(browser, origin, dialogs)
             launcher(page).click()
             ask(page, "hallo")
-            expect(bot_messages(page)).to_have_count(len(HOSTILE))
+            expect(bot_messages(page)).to_have_count(1)  # one answer, one item
             log = page.locator(".rchat-log")
             expect(log).to_contain_text('<img src=x onerror=alert("img")>')
             expect(log).to_contain_text('<script>alert("script")</script>')
@@ -302,13 +327,17 @@ def test_bot_xss_shows_as_text_and_only_safe_formatting_renders(browser, dialogs
             expect(page.locator(".rchat-reply")).to_have_text("<img src=y onerror=alert('knop')>")
             assert page.locator(".rchat img, .rchat script, .rchat b").count() == 0
             hrefs = page.locator(".rchat-log a").evaluate_all("as => as.map(a => a.href)")
-            assert hrefs == ["http://127.0.0.1:%d/privacy" % site_port,
-                             "https://www.rotterdam.nl/veiligheidsloket",
-                             "mailto:wijk@example.nl"]
+            assert hrefs == ["https://www.rotterdam.nl/veiligheidsloket",
+                             "https://www.rotterdam.nl/meldpunt", "mailto:wijk@example.nl"]
+            # A markdown link shows its text, not the address.
+            expect(page.locator(".rchat-log a[href='https://www.rotterdam.nl/meldpunt']")
+                   ).to_have_text("het meldpunt (opent in nieuw tabblad)")
+            # The server's limit reaches the input.
+            expect(page.locator("#rchat-input")).to_have_attribute("maxlength", "120")
             # The safe subset does render: bold, a list, and the sentence's full stop
             # stays out of the link.
             first = bot_messages(page).first
-            expect(first.locator("strong")).to_have_text("Vet")
+            expect(first.locator("strong").first).to_have_text("Vet")
             expect(first.locator("li")).to_have_text(["een", "twee"])
             expect(first).to_contain_text("veiligheidsloket (opent in nieuw tabblad).")
             page.context.close()
@@ -362,14 +391,16 @@ def test_narrow_320px_screen_shows_input_and_send_button(browser, live_site: Sit
         page.context.close()
 
 
-def test_input_is_limited_with_a_counter_near_the_limit(page: Page):
+def test_input_is_limited_to_the_servers_one_limit_with_a_counter(page: Page):
     launcher(page).click()
     field = page.locator("#rchat-input")
+    limit = MAX_MESSAGE_CHARS  # the widget has no copy: it asks the channel
+    expect(field).to_have_attribute("maxlength", str(limit))
     field.fill("a" * 100)
     expect(page.locator("#rchat-counter")).to_be_empty()
-    field.fill("a" * 350)
-    expect(field).to_have_value("a" * 300)
-    expect(page.locator("#rchat-counter")).to_have_text("300 van 300 tekens")
+    field.fill("a" * (limit + 200))
+    expect(field).to_have_value("a" * limit)
+    expect(page.locator("#rchat-counter")).to_have_text(f"{limit} van {limit} tekens")
     expect(field).to_have_attribute("aria-describedby", "rchat-counter")
 
 
@@ -384,3 +415,191 @@ def test_reduced_motion_stops_the_typing_animation(page: Page):
         return getComputedStyle(dots.firstChild).animationName;
     }""")
     assert animation == "none"
+
+
+# ---- issue 18: reading and using the widget at every size ---------------------------
+
+def first_line_in_view(page: Page, selector: str) -> None:
+    """Waits until the top of the element is inside the visible part of the panel (the
+    message area, or the whole panel on a very low screen) and not under the input row."""
+    page.wait_for_function("""sel => {
+        const item = document.querySelector(sel);
+        const body = document.querySelector('.rchat-body');
+        const panel = document.querySelector('.rchat-panel');
+        const box = getComputedStyle(body).overflowY === 'visible' ? panel : body;
+        const view = box.getBoundingClientRect();
+        const form = document.querySelector('.rchat-form').getBoundingClientRect();
+        const top = item.getBoundingClientRect().top;
+        const line = parseFloat(getComputedStyle(item).lineHeight) || 24;
+        const bottom = box === panel ? Math.min(view.bottom, form.top) : view.bottom;
+        return top >= view.top - 1 && top + line <= bottom + 1;
+    }""", arg=selector, timeout=WAIT)
+
+
+LAST_ANSWER = ".rchat-msg-bot:last-child"
+
+
+def small_page(browser, site: Site, dialogs, width=400, height=520) -> Page:
+    return new_page(browser, site.url, dialogs, viewport={"width": width, "height": height})
+
+
+def test_a_long_answer_opens_at_its_first_line(browser, live_site: Site, dialogs):
+    page = small_page(browser, live_site, dialogs)
+    try:
+        launcher(page).click()
+        ask(page, "hoe werkt cameratoezicht eigenlijk?")
+        ask(page, "wat kan ik vragen?")  # the overview of all topics: longer than the view
+        answer = bot_messages(page).last
+        view = page.locator(".rchat-body").bounding_box()
+        assert answer.bounding_box()["height"] > view["height"]  # else the test proves nothing
+        first_line_in_view(page, LAST_ANSWER)
+        assert axe_violations(page) == []
+    finally:
+        page.context.close()
+
+
+def test_each_answer_is_one_log_item_announced_once(page: Page):
+    launcher(page).click()
+    answer = ask(page, "er wordt elke avond gedeald bij het speeltuintje waar kan ik dat melden")
+    log = page.locator(".rchat-log")
+    # Only the messages are in the log: one question, one answer (Rasa sent several parts).
+    expect(log.locator(":scope > *")).to_have_count(2)
+    item = bot_messages(page).first
+    expect(item.locator(".rchat-sr", has_text="Assistent:")).to_have_count(1)
+    assert item.locator("p").count() >= 3  # the parts are paragraphs inside the one item
+    expect(item.locator("strong").first).to_have_text("Overlast op straat: melden")
+    assert "signaal doorgeven" in answer
+    expect(page.locator(".rchat-log .rchat-welcome")).to_have_count(0)
+
+
+def test_quick_replies_are_their_own_group_after_the_log_and_tab_reaches_them(page: Page):
+    launcher(page).click()
+    ask(page, "wat kan ik vragen?")
+    group = page.get_by_role("group", name="Kies een antwoord:")
+    expect(group.locator(".rchat-reply").first).to_be_visible()
+    expect(page.locator(".rchat-log .rchat-reply")).to_have_count(0)
+    assert page.evaluate("""() => {
+        const log = document.querySelector('.rchat-log');
+        const group = document.querySelector('.rchat-replies');
+        return !!(log.compareDocumentPosition(group) & Node.DOCUMENT_POSITION_FOLLOWING);
+    }""")
+    tab_to_first_reply(page)
+    page.keyboard.press("Tab")
+    expect(page.locator(".rchat-reply").nth(1)).to_be_focused()  # in order
+    assert axe_violations(page) == []
+    before = bot_messages(page).count()
+    page.keyboard.press("Enter")
+    expect(page.locator(".rchat-reply")).to_have_count(0, timeout=WAIT)  # used: gone
+    assert focused(page) == "rchat-input"
+    answered(page, before)
+
+
+@pytest.mark.parametrize("width,height", [(640, 400), (320, 200)], ids=["200pct", "400pct"])
+def test_zoomed_with_the_error_showing_the_input_row_stays_in_view(browser, live_site: Site,
+                                                                   dialogs, width, height):
+    # 200 % and 400 % zoom of a 1280 x 800 screen. The network fails, as when the server
+    # cannot be reached, so the error shows.
+    page = new_page(browser, live_site.url, dialogs, viewport={"width": width, "height": height})
+    try:
+        page.route("**/webhooks/rest/webhook", lambda route: route.abort())
+        launcher(page).click()
+        page.locator("#rchat-input").fill("hallo")
+        page.locator("#rchat-input").press("Enter")
+        expect(page.get_by_role("alert")).to_contain_text("Het lukt nu niet")
+        for part in (page.locator("#rchat-input"), page.get_by_role("button", name="Verstuur")):
+            box = part.bounding_box()
+            assert box["x"] >= 0 and box["x"] + box["width"] <= width
+            assert box["y"] >= 0 and box["y"] + box["height"] <= height
+        # Nothing is cut off: the retry button scrolls into view above the input row.
+        retry = page.get_by_role("button", name="Opnieuw proberen")
+        retry.scroll_into_view_if_needed()
+        form_top = page.locator(".rchat-form").bounding_box()["y"]
+        box = retry.bounding_box()
+        assert box["y"] >= 0 and box["y"] + box["height"] <= form_top + 1
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        assert axe_violations(page) == []
+    finally:
+        page.context.close()
+
+
+def test_after_a_reload_the_latest_exchange_is_in_view(browser, live_site: Site, dialogs):
+    page = small_page(browser, live_site, dialogs)
+    try:
+        launcher(page).click()
+        ask(page, "hoe werkt cameratoezicht eigenlijk?")
+        ask(page, "en mogen wij daar iets over zeggen?")
+        ask(page, "waar meld ik dat mijn bovenburen elke nacht herrie maken?")
+        page.reload()
+        expect(bot_messages(page)).to_have_count(3)
+        first_line_in_view(page, LAST_ANSWER)
+        assert page.locator(".rchat-body").evaluate("b => b.scrollTop") > 0  # not the welcome
+    finally:
+        page.context.close()
+
+
+def test_the_launcher_says_chat_sluiten_while_the_chat_is_open(page: Page):
+    expect(launcher(page)).to_have_accessible_name("Chat over veiligheid")
+    launcher(page).click()
+    expect(launcher(page)).to_have_accessible_name("Chat sluiten")
+    expect(launcher(page)).to_have_attribute("aria-expanded", "true")
+    launcher(page).click()
+    expect(launcher(page)).to_have_accessible_name("Chat over veiligheid")
+    expect(page.locator("#rchat-panel")).to_be_hidden()
+
+
+def test_the_welcome_names_the_assistant_and_offers_example_questions(page: Page):
+    launcher(page).click()
+    welcome = page.locator(".rchat-welcome")
+    expect(welcome).to_contain_text("Hallo, ik ben de Veiligheidsassistent.")
+    expect(welcome.locator("svg.rchat-mark")).to_have_count(1)
+    examples = page.get_by_role("group", name="Probeer bijvoorbeeld:").get_by_role("button")
+    expect(examples).to_have_count(4)
+    expect(examples.last).to_have_text("Wat kan ik vragen?")
+    before = bot_messages(page).count()
+    examples.last.click()
+    expect(page.locator(".rchat-msg-user").last).to_have_text(re.compile("Wat kan ik vragen"))
+    answered(page, before)
+    expect(page.locator(".rchat-reply").first).to_be_visible()
+    # The demo page has an icon of its own.
+    icon = page.locator("link[rel=icon]").get_attribute("href")
+    assert requests.get(page.url.rstrip("/") + icon, timeout=30).headers[
+        "Content-Type"].startswith("image/svg+xml")
+
+
+def test_nieuw_gesprek_starts_a_new_session_on_the_server(page: Page, site: Site):
+    launcher(page).click()
+    ask(page, "hoe werkt cameratoezicht eigenlijk?")
+    old = sender(page)
+    page.get_by_role("button", name="Nieuw gesprek").click()
+    expect(page.locator(".rchat-msg")).to_have_count(0)
+    expect(page.locator(".rchat-welcome")).to_be_visible()
+    assert focused(page) == "rchat-input"
+    new = sender(page)
+    assert new != old and UUID4.match(new)
+    base = site.rasa.health_url.split("/webhooks")[0]
+
+    def events(conversation: str) -> List[str]:
+        tracker = requests.get(f"{base}/conversations/{conversation}/tracker",
+                               params={"token": site.rasa.api_token}, timeout=30).json()
+        return [e["event"] for e in tracker["events"]]
+
+    deadline = time.monotonic() + 60
+    while "restart" not in events(old) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert "restart" in events(old)  # Rasa forgot the old conversation
+    # The follow-up no longer knows the topic of the old conversation.
+    ask(page, "hallo")
+    page.reload()
+    expect(page.locator(".rchat-msg-user")).to_have_count(1)
+    assert sender(page) == new
+    assert axe_violations(page) == []
+
+
+@pytest.mark.parametrize("name", ["localhost", "127.0.0.1"])
+def test_the_page_works_at_both_names_of_this_machine(browser, live_site: Site, dialogs, name):
+    page = new_page(browser, f"http://{name}:{live_site.port}", dialogs)
+    try:
+        launcher(page).click()
+        assert "Cameratoezicht" in ask(page, "hoe werkt cameratoezicht eigenlijk?")
+    finally:
+        page.context.close()

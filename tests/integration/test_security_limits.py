@@ -8,6 +8,7 @@ import requests
 
 from bot.channel import MAX_BODY_BYTES, MAX_MESSAGE_CHARS, failure_text, too_long_text
 from tests.conftest import Chat
+from wijkveiligheid import settings
 
 pytestmark = pytest.mark.e2e
 
@@ -88,3 +89,13 @@ def test_the_website_url_still_works_with_a_form_body(servers):
                              data=f'{{"sender": "{sender}", "message": "hallo"}}',
                              headers={"Content-Type": "text/plain"}, timeout=60)
     assert response.status_code == 200 and response.json()
+
+
+def test_the_channel_tells_any_widget_the_one_message_limit(servers):
+    # The widget reads its limit here, so the page, the channel and the form agree.
+    base = servers["rasa"].health_url.rstrip("/")
+    answer = requests.get(f"{base}/instellingen", headers={"Origin": "http://127.0.0.1:8000"},
+                          timeout=30)
+    assert answer.json() == {"max_lengte": MAX_MESSAGE_CHARS}
+    assert MAX_MESSAGE_CHARS == settings.MAX_MESSAGE_CHARS  # the core's limit, not a copy
+    assert answer.headers["Access-Control-Allow-Origin"] == "http://127.0.0.1:8000"

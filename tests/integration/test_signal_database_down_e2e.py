@@ -5,7 +5,8 @@ import pytest
 
 from servers.postgres import postgres_server
 from servers.runner import action_server, free_port, rasa_server, running
-from tests.conftest import LOGS, MODEL, Chat, migrate
+from tests.conftest import LOGS, MODEL, Chat
+from tests.databases import migrate
 from wijkveiligheid.storage import SignalStore, engine_for
 
 pytestmark = pytest.mark.e2e

@@ -28,6 +28,7 @@ def get(server: Server, path: str) -> requests.Response:
 @pytest.mark.parametrize("path,kind", [
     ("/", "text/html"), ("/privacy", "text/html"), ("/chat-widget.js", "text/javascript"),
     ("/chat-widget.css", "text/css"), ("/site.css", "text/css"),
+    ("/favicon.svg", "image/svg+xml"),
 ])
 def test_pages_are_served_with_security_headers(website, path, kind):
     response = get(website, path)
@@ -47,6 +48,9 @@ def test_the_demo_page_embeds_the_widget_with_the_configured_rasa_url(website):
     assert f'data-server="{RASA}"' in page and "$" not in page  # every placeholder filled in
     assert '<script src="/chat-widget.js"' in page
     assert "http" not in page.replace(RASA, "")  # nothing loaded from elsewhere
+    assert '<link rel="icon" href="/favicon.svg"' in page
+    # The on-screen keyboard shrinks the page, so the chat's input row stays in view.
+    assert "interactive-widget=resizes-content" in page
 
 
 MENU = {"/": "Veiligheid", "/privacy": "Privacy"}
