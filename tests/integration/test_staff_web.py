@@ -216,10 +216,10 @@ def test_a_beheerder_sets_the_retention_that_the_purge_command_uses(client, site
     monkeypatch.setenv("TRACKER_DATABASE_URL", f"sqlite:///{tmp_path / 'tracker.db'}")
     monkeypatch.setenv("RETENTION_DAYS", "7")
     assert retention.main([]) == 0
-    assert "retention 30 days: 0 signals" in capsys.readouterr().out
+    assert "bewaartermijn signalen 30 dagen: 0 signalen verwijderd" in capsys.readouterr().out
     assert SignalStore(site[1]).by_reference(reference_old) is not None
     assert retention.main(["--days", "15"]) == 0  # an explicit --days still wins
-    assert "retention 15 days: 1 signals" in capsys.readouterr().out
+    assert "bewaartermijn signalen 15 dagen: 1 signalen verwijderd" in capsys.readouterr().out
     assert SignalStore(site[1]).by_reference(reference_old) is None
 
 
