@@ -5,6 +5,8 @@
     python -m staff wachtwoord-instellen --gebruikersnaam anna
     python -m staff lijst [--status open] [--gebied Charlois] ...
     python -m staff export [filters] [--met-contact] > signalen.csv
+    python -m staff meldingen                              e-mail new signals (cron, each minute)
+    python -m staff te-laat [--mail]                        overdue signals (cron, daily)
     python -m staff inzichten [--van ...] [--tot ...] [--gebied ...] > inzichten.csv
 
 Passwords are asked for (twice) or read from standard input, never given as an
@@ -117,6 +119,41 @@ def export(args) -> int:
     return 0
 
 
+def send_notifications(args) -> int:
+    from staff.meldingen import send_pending
+    from wijkveiligheid.settings import settings
+
+    current = settings()
+    if not current.smtp_host:
+        print("SMTP_HOST is niet ingesteld: er gaat geen e-mail uit.", file=sys.stderr)
+        return 1
+    result = send_pending(_sessions(), current)
+    print(f"{result.sent} verstuurd, {result.failed} mislukt (volgende keer opnieuw), "
+          f"{result.waiting} zonder adres.")
+    return 1 if result.failed else 0
+
+
+def overdue_digest(args) -> int:
+    from staff.meldingen import deliver, digest_message, digest_text, overdue
+    from wijkveiligheid.settings import settings
+
+    current = settings()
+    with _sessions()() as session:
+        signals = overdue(session)
+        print(digest_text(signals, current), end="")
+        if args.mail and signals:
+            if not (current.smtp_host and current.notify_address):
+                print("Niet gemaild: stel SMTP_HOST en NOTIFY_ADDRESS in.", file=sys.stderr)
+                return 1
+            try:
+                deliver([digest_message(signals, current)], current)
+            except Exception as error:  # noqa: BLE001 - any failure: say so, exit 1
+                print(f"Mailen mislukt ({type(error).__name__}); probeer het later opnieuw.",
+                      file=sys.stderr)
+                return 1
+    return 0
+
+
 def insights(args) -> int:
     """The question counts of /inzichten as `;`-separated CSV, counts under 5 as "< 5"."""
     from staff.inzichten import DEFAULT_WEEKS, InsightFilter, topic_names
@@ -149,7 +186,13 @@ def start(args) -> int:
             path = self.path.split("?", 1)[0]
             self.log("info", '"%s %s" %s', self.command, path, getattr(code, "value", code))
 
+    from staff.meldingen import start_sender
+    from wijkveiligheid.settings import settings
+
     app = create_app()
+    current = settings()
+    if current.smtp_host:  # new signals are announced by e-mail from this process
+        start_sender(_sessions(), current.notify_interval_seconds)
     print(f"Medewerkerspagina: http://localhost:{args.port}/", flush=True)
     run_simple(args.host, args.port, app, threaded=True, request_handler=RequestLog)
     return 0
@@ -195,6 +238,11 @@ def parser() -> argparse.ArgumentParser:
         command.add_argument("--tot", help="tot en met datum, jjjj-mm-dd")
         command.add_argument("--zoek", help="zoektekst")
         command.set_defaults(handler=handler)
+    notify = commands.add_parser("meldingen", help="e-mail over nieuwe signalen versturen")
+    notify.set_defaults(handler=send_notifications)
+    late = commands.add_parser("te-laat", help="signalen over hun deadline (dagelijks)")
+    late.add_argument("--mail", action="store_true", help="ook mailen naar NOTIFY_ADDRESS")
+    late.set_defaults(handler=overdue_digest)
     counts = commands.add_parser(
         "inzichten", help="aantal vragen in de chat per week, gebied, onderwerp en soort "
         "vraag, als CSV (zoals de pagina /inzichten)")

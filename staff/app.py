@@ -62,6 +62,7 @@ def create_app(config: Optional[dict] = None) -> Flask:
     app.after_request(security_headers)
     app.context_processor(template_helpers)
     app.add_template_filter(datum)
+    app.add_template_filter(dag)
     app.add_url_rule("/gezond", "gezond", gezond)
     for error, (status, title, message) in ERROR_PAGES.items():
         app.register_error_handler(error, error_page(status, title, message))
@@ -115,11 +116,16 @@ def template_helpers() -> dict:
     # The logout form is only shown: formdata=None keeps it from reading the request,
     # which fails again on a too-large body and would hide the 413 page.
     return {"topic_name": queries.topic_name, "local": queries.local,
-            "logout_form": ButtonForm(formdata=None), "STATUSES": workflow.STATUSES}
+            "logout_form": ButtonForm(formdata=None), "STATUSES": workflow.STATUSES,
+            "age_text": queries.age_text, "is_overdue": queries.is_overdue}
 
 
 def datum(moment: Optional[datetime]) -> str:
     return queries.local(moment).strftime("%d-%m-%Y %H:%M") if moment else ""
+
+
+def dag(moment: Optional[datetime]) -> str:
+    return queries.local(moment).strftime("%d-%m-%Y") if moment else ""
 
 
 # error (HTTP status or exception class) -> (status, title, message) of the page shown

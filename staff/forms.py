@@ -19,6 +19,13 @@ class StatusForm(FlaskForm):
     notitie = TextAreaField("Notitie")
 
 
+class BulkStatusForm(FlaskForm):
+    """On the list page next to the filters: prefixed, so its ids are its own."""
+
+    status = SelectField("Nieuwe status voor de gekozen signalen", validate_choice=False)
+    notitie = StringField("Notitie (verplicht bij afhandelen)")
+
+
 class NewUserForm(FlaskForm):
     gebruikersnaam = StringField("Gebruikersnaam", validators=[
         DataRequired("Vul een gebruikersnaam in.")])

@@ -10,10 +10,10 @@ from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
 from typing import Dict, Iterable, List, Mapping, Optional, Tuple
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
-from wijkveiligheid.models import OPEN_STATUSES, STATUSES, Signal, as_utc
+from wijkveiligheid.models import OPEN_STATUSES, PRIORITIES, STATUSES, Signal, as_utc, now
 
 PAGE_SIZE = 25
 REPORTER_ROLES = ("bewoner", "ondernemer", "wijkraadslid", "anders")
@@ -60,6 +60,12 @@ class SignalFilter:
     van: Optional[date] = None
     tot: Optional[date] = None  # inclusive
     zoek: str = ""
+    prioriteit: str = ""
+    te_laat: bool = False  # only signals past their deadline
+    mijn: bool = False  # only signals assigned to `gebruiker`
+    sorteer: str = ""  # a key of SORTS; empty: newest first
+    richting: str = ""  # "af" turns the order around
+    gebruiker: str = field(default="", compare=False)  # who asks (for `mijn`)
     errors: List[str] = field(default_factory=list, compare=False)
 
     @classmethod
@@ -70,10 +76,14 @@ class SignalFilter:
         # A signal's wijk is the gebied's name when only the gebied was known.
         all_wijken = gebieden() + tuple(w for ws in wijken_per_gebied().values() for w in ws)
         choices = {"onderwerp": tuple(topic_names()), "gebied": gebieden(), "wijk": all_wijken,
-                   "status": STATUSES + ("open",), "rol": REPORTER_ROLES}
+                   "status": STATUSES + ("open", "alle"), "rol": REPORTER_ROLES,
+                   "prioriteit": PRIORITIES, "sorteer": tuple(SORTS),
+                   "richting": ("op", "af")}
         unknown = {"onderwerp": "Onbekend onderwerp", "gebied": "Onbekend gebied",
                    "wijk": "Onbekende wijk",
-                   "status": "Onbekende status", "rol": "Onbekende rol"}
+                   "status": "Onbekende status", "rol": "Onbekende rol",
+                   "prioriteit": "Onbekende prioriteit", "sorteer": "Onbekende sortering",
+                   "richting": "Onbekende sorteerrichting"}
         for name, allowed in choices.items():
             value = get(name)
             if value and value not in allowed:
@@ -94,6 +104,11 @@ class SignalFilter:
                                          f"{FIRST_DAY:%d-%m-%Y} en {LAST_DAY:%d-%m-%Y}.")
                 else:
                     setattr(result, name, day)
+        for name, label in (("te_laat", "Te laat"), ("mijn", "Mijn signalen")):
+            value = get(name)
+            if value not in ("", "0", "1"):
+                result.errors.append(f"{label}: kies aan of uit.")
+            setattr(result, name, value == "1")
         if result.van and result.tot and result.van > result.tot:
             result.errors.append("De begindatum ligt na de einddatum.")
         zoek = " ".join(get("zoek").split())  # tabs, newlines, odd spaces: one space
@@ -110,8 +125,11 @@ class SignalFilter:
         params = {}
         for item in fields(self):
             value = getattr(self, item.name)
-            if item.name != "errors" and value:
-                params[item.name] = value.isoformat() if isinstance(value, date) else value
+            if item.name in ("errors", "gebruiker") or not value:
+                continue
+            if isinstance(value, bool):
+                value = "1"
+            params[item.name] = value.isoformat() if isinstance(value, date) else value
         return params
 
     def apply(self, query):
@@ -123,8 +141,14 @@ class SignalFilter:
             query = query.where(Signal.wijk == self.wijk)
         if self.status == "open":
             query = query.where(Signal.status.in_(OPEN_STATUSES))
-        elif self.status:
+        elif self.status and self.status != "alle":
             query = query.where(Signal.status == self.status)
+        if self.prioriteit:
+            query = query.where(Signal.prioriteit == self.prioriteit)
+        if self.te_laat:
+            query = query.where(overdue_clause())
+        if self.mijn:
+            query = query.where(Signal.toegewezen_aan == self.gebruiker)
         if self.rol:
             query = query.where(Signal.rol == self.rol)
         if self.van:
@@ -148,6 +172,34 @@ def page_number(value: Optional[str], pages: int) -> Tuple[int, Optional[str]]:
     if PAGE_PATTERN.fullmatch(value) and 1 <= int(value) <= pages:
         return int(value), None
     return 1, f"Pagina: kies een pagina van 1 tot en met {pages}."
+
+
+def overdue_clause():
+    return and_(Signal.status.in_(OPEN_STATUSES), Signal.deadline < now())
+
+
+def is_overdue(signal: Signal) -> bool:
+    return (signal.status in OPEN_STATUSES and signal.deadline is not None
+            and as_utc(signal.deadline) < now())
+
+
+# Sortable columns: name -> the SQL expression, in the direction "op".
+SORTS = {
+    "leeftijd": lambda: Signal.aangemaakt_op.desc(),  # youngest first
+    "onderwerp": lambda: case(topic_names(), value=Signal.onderwerp,
+                              else_=Signal.onderwerp),
+    "gebied": lambda: Signal.gebied,
+    "status": lambda: case({s: i for i, s in enumerate(STATUSES)}, value=Signal.status),
+    "deadline": lambda: Signal.deadline,
+}
+
+
+def ordered(query, signal_filter: SignalFilter):
+    key = SORTS[signal_filter.sorteer or "leeftijd"]()
+    if signal_filter.richting == "af":
+        key = key.element if signal_filter.sorteer in ("", "leeftijd") else key.desc()
+    # Ties (and the default) newest first, so the order is the same on every page.
+    return query.order_by(key, Signal.aangemaakt_op.desc(), Signal.id.desc())
 
 
 def _escape(text: str) -> str:
@@ -180,12 +232,39 @@ def count(session: Session, signal_filter: SignalFilter) -> int:
 
 def find(session: Session, signal_filter: SignalFilter, page: int = 1,
          page_size: Optional[int] = PAGE_SIZE) -> List[Signal]:
-    """Signals matching the filter, newest first; page_size None gives them all."""
-    query = signal_filter.apply(select(Signal)).order_by(Signal.aangemaakt_op.desc(),
-                                                         Signal.id.desc())
+    """Signals matching the filter in its order (newest first unless sorted);
+    page_size None gives them all."""
+    query = ordered(signal_filter.apply(select(Signal)), signal_filter)
     if page_size:
         query = query.limit(page_size).offset((max(page, 1) - 1) * page_size)
     return list(session.execute(query).scalars())
+
+
+def references(session: Session, signal_filter: SignalFilter) -> List[str]:
+    """The references matching the filter, in the list's order (for previous/next)."""
+    query = ordered(signal_filter.apply(select(Signal.referentie)), signal_filter)
+    return list(session.execute(query).scalars())
+
+
+def similar(session: Session, signal: Signal, days: int = 14, limit: int = 10) -> List[Signal]:
+    """Signals with the same topic and wijk within `days` of this one: likely the same
+    problem reported twice."""
+    created = as_utc(signal.aangemaakt_op)
+    query = (select(Signal).where(Signal.id != signal.id,
+                                  Signal.onderwerp == signal.onderwerp,
+                                  Signal.wijk == signal.wijk,
+                                  Signal.aangemaakt_op >= created - timedelta(days=days),
+                                  Signal.aangemaakt_op <= created + timedelta(days=days))
+             .order_by(Signal.aangemaakt_op.desc()).limit(limit))
+    return list(session.execute(query).scalars())
+
+
+def age_text(moment: Optional[datetime]) -> str:
+    """How long ago, in whole days: "vandaag", "1 dag", "3 dagen"."""
+    if moment is None:
+        return ""
+    days = (datetime.now(local_zone()).date() - local(moment).date()).days
+    return "vandaag" if days <= 0 else f"{days} {'dag' if days == 1 else 'dagen'}"
 
 
 def by_reference(session: Session, reference: str) -> Optional[Signal]:
@@ -228,19 +307,25 @@ def csv_text(signals: Iterable[Signal], with_contact: bool) -> str:
 
 
 # -- the overview ---------------------------------------------------------------
-def per_topic(session: Session) -> List[Tuple[str, int]]:
+# Each row: (label, count, the list filter that shows these signals, or None).
+ChartRow = Tuple[str, int, Optional[Dict[str, str]]]
+
+
+def per_topic(session: Session) -> List[ChartRow]:
     rows = session.execute(select(Signal.onderwerp, func.count(Signal.id))
                            .group_by(Signal.onderwerp)).all()
-    return sorted(((topic_name(t), n) for t, n in rows), key=lambda r: (-r[1], r[0]))
+    return sorted(((topic_name(t), n, {"onderwerp": t, "status": "alle"}) for t, n in rows),
+                  key=lambda r: (-r[1], r[0]))
 
 
-def per_gebied(session: Session) -> List[Tuple[str, int]]:
+def per_gebied(session: Session) -> List[ChartRow]:
     rows = session.execute(select(Signal.gebied, func.count(Signal.id))
                            .group_by(Signal.gebied)).all()
-    return sorted(((g or "onbekend", n) for g, n in rows), key=lambda r: (-r[1], r[0]))
+    return sorted(((g or "onbekend", n, {"gebied": g, "status": "alle"} if g else None)
+                   for g, n in rows), key=lambda r: (-r[1], r[0]))
 
 
-def per_week(session: Session, weeks: int = 12, today: Optional[date] = None) -> List[Tuple[str, int]]:
+def per_week(session: Session, weeks: int = 12, today: Optional[date] = None) -> List[ChartRow]:
     """Signals per ISO week for the last `weeks` weeks, oldest first, empty weeks included."""
     today = today or datetime.now(local_zone()).date()
     monday = today - timedelta(days=today.weekday())
@@ -250,13 +335,16 @@ def per_week(session: Session, weeks: int = 12, today: Optional[date] = None) ->
     counted = Counter(local(m).date().isocalendar()[:2] for m in moments)
     result = []
     for i in range(weeks):
-        year, week, _ = (first + timedelta(weeks=i)).isocalendar()
-        result.append((f"week {week} ({year})", counted.get((year, week), 0)))
+        start = first + timedelta(weeks=i)
+        year, week, _ = start.isocalendar()
+        result.append((f"wk {week}", counted.get((year, week), 0),
+                       {"van": start.isoformat(), "tot": (start + timedelta(days=6)).isoformat(),
+                        "status": "alle"}))
     return result
 
 
-def workload(session: Session) -> List[Tuple[str, int]]:
+def workload(session: Session) -> List[ChartRow]:
     rows = dict(session.execute(select(Signal.status, func.count(Signal.id))
                                 .where(Signal.status.in_(OPEN_STATUSES))
                                 .group_by(Signal.status)).all())
-    return [(status, rows.get(status, 0)) for status in OPEN_STATUSES]
+    return [(status, rows.get(status, 0), {"status": status}) for status in OPEN_STATUSES]

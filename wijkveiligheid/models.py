@@ -6,11 +6,13 @@ own tables (accounts, sessions, audit log) in ``staff.models``, on the same Base
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Optional
 
 from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Integer, String, Text, select
 from sqlalchemy.orm import Session, backref, declarative_base, relationship
+
+from wijkveiligheid.settings import settings
 
 Base = declarative_base()
 
@@ -24,6 +26,10 @@ STATUSES = (NEW, IN_PROGRESS, FORWARDED, DONE)
 OPEN_STATUSES = (NEW, IN_PROGRESS, FORWARDED)
 
 RETENTION_SETTING = "bewaartermijn_dagen"
+
+# Triage (staff page): a signal's priority.
+NORMAL, HIGH = "normaal", "hoog"
+PRIORITIES = (NORMAL, HIGH)
 
 
 def now() -> datetime:
@@ -55,6 +61,18 @@ class Signal(Base):
     status = Column(String(40), nullable=False, default=NEW, index=True)
     idempotentie_sleutel = Column(String(64), nullable=False, unique=True)
 
+    # Triage on the staff page (migration 0003). The deadline is set on arrival from
+    # DEADLINE_WORKING_DAYS, so whoever stores a signal need not know about it.
+    prioriteit = Column(String(10), nullable=False, default=NORMAL, server_default=NORMAL)
+    deadline = Column(DateTime(timezone=True), index=True,
+                      default=lambda context: default_deadline(
+                          context.get_current_parameters().get("aangemaakt_op")))
+    toegewezen_aan = Column(String(80), index=True)  # a staff user name
+    duplicaat_van = Column(Integer, ForeignKey("signalen.id", ondelete="SET NULL"))
+    # The e-mail about a new signal: NULL until the SMTP server took it (then retried).
+    melding_verstuurd_op = Column(DateTime(timezone=True))
+    melding_pogingen = Column(Integer, nullable=False, default=0, server_default="0")
+
 
 class StatusNote(Base):
     """A status change or a note on a signal; deleted together with the signal."""
@@ -80,6 +98,25 @@ class Setting(Base):
 
     sleutel = Column(String(80), primary_key=True)
     waarde = Column(String(200), nullable=False)
+
+
+def add_working_days(moment: datetime, days: int) -> datetime:
+    """`days` working days (Monday to Friday, in Rotterdam) after `moment`, at the same
+    time of day. Public holidays are not known here and count as working days."""
+    from zoneinfo import ZoneInfo
+
+    result = as_utc(moment).astimezone(ZoneInfo("Europe/Amsterdam"))
+    while days > 0:
+        result += timedelta(days=1)
+        if result.weekday() < 5:
+            days -= 1
+    return result.astimezone(timezone.utc)
+
+
+def default_deadline(created: Optional[datetime]) -> Optional[datetime]:
+    if created is None:
+        return None
+    return add_working_days(created, settings().deadline_working_days)
 
 
 def retention_days(session: Session) -> Optional[int]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import sys
 from pathlib import Path
-from typing import List, Optional, Tuple
+from typing import Dict, List, Optional, Tuple
 
 from pydantic import BaseSettings, Field, ValidationError, validator
 
@@ -77,6 +77,27 @@ class Settings(BaseSettings):
     staff_idle_minutes: int = Field(30, env="STAFF_IDLE_MINUTES", ge=1)
     staff_https: bool = Field(False, env="STAFF_HTTPS")
     staff_behind_proxy: bool = Field(False, env="STAFF_BEHIND_PROXY")
+    # Where e-mails link to (the staff page as staff reach it).
+    staff_base_url: str = Field("http://localhost:8001", env="STAFF_BASE_URL")
+
+    # Triage: a new signal's deadline, in working days (Monday to Friday) after arrival.
+    deadline_working_days: int = Field(5, env="DEADLINE_WORKING_DAYS", ge=1, le=60)
+
+    # Notifications of new signals by e-mail. No SMTP_HOST: nothing is sent (and nothing
+    # is lost: the signals wait, marked unsent, until a host is set).
+    smtp_host: Optional[str] = Field(None, env="SMTP_HOST")
+    smtp_port: int = Field(25, env="SMTP_PORT", ge=1, le=65535)
+    smtp_from: str = Field("signalen@localhost", env="SMTP_FROM")
+    smtp_user: Optional[str] = Field(None, env="SMTP_USER")
+    smtp_password: Optional[str] = Field(None, env="SMTP_PASSWORD")
+    smtp_starttls: bool = Field(False, env="SMTP_STARTTLS")
+    smtp_timeout_seconds: float = Field(10, env="SMTP_TIMEOUT_SECONDS", gt=0)
+    # One central address, and/or per gebied as JSON: {"Charlois": "charlois@example.nl"}.
+    # A gebied without its own address goes to the central one.
+    notify_address: Optional[str] = Field(None, env="NOTIFY_ADDRESS")
+    notify_gebied_addresses: Dict[str, str] = Field(default_factory=dict,
+                                                    env="NOTIFY_GEBIED_ADDRESSES")
+    notify_interval_seconds: int = Field(60, env="NOTIFY_INTERVAL_SECONDS", ge=5)
 
     class Config:
         case_sensitive = False

@@ -1,14 +1,14 @@
 """question counts for the wijkakkoord insights (counts only, kept apart from retention)
 
 Revision ID: 0004
-Revises: 0002
+Revises: 0003
 Create Date: 2026-12-01 21:40:00
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = '0004'
-down_revision = '0002'
+down_revision = '0003'  # after the triage columns (one line of migrations)
 branch_labels = None
 depends_on = None
 

@@ -216,10 +216,10 @@ def test_a_beheerder_sets_the_retention_that_the_purge_command_uses(client, site
     monkeypatch.setenv("TRACKER_DATABASE_URL", f"sqlite:///{tmp_path / 'tracker.db'}")
     monkeypatch.setenv("RETENTION_DAYS", "7")
     assert retention.main([]) == 0
-    assert "retention 30 days: 0 signals" in capsys.readouterr().out
+    assert "bewaartermijn signalen 30 dagen: 0 signalen verwijderd" in capsys.readouterr().out
     assert SignalStore(site[1]).by_reference(reference_old) is not None
     assert retention.main(["--days", "15"]) == 0  # an explicit --days still wins
-    assert "retention 15 days: 1 signals" in capsys.readouterr().out
+    assert "bewaartermijn signalen 15 dagen: 1 signalen verwijderd" in capsys.readouterr().out
     assert SignalStore(site[1]).by_reference(reference_old) is None
 
 
@@ -395,10 +395,16 @@ def test_security_headers_and_cookie_flags(client):
 def test_overview_draws_charts_with_text_alternatives(client):
     login(client, "mia")
     page = client.get("/overzicht").text
-    assert page.count("<svg") == 4 and page.count('role="img"') == 4
+    assert page.count("<svg") == 4 and page.count('role="group" aria-label="Staafdiagram') == 4
     assert "Signalen per onderwerp" in page and "Signalen per gebied" in page
-    assert "Charlois: 3" in page  # in the chart's title, read by screen readers
+    assert "Charlois: 3" in page  # in the chart's label, read by screen readers
     assert "nieuw: 4" in page
+    # Every bar links to the list, filtered on what it counts.
+    assert '<a href="/signalen?gebied=Charlois&amp;status=alle" aria-label="Charlois: 3. ' \
+        'Toon deze signalen">' in page
+    assert '<a href="/signalen?status=nieuw" aria-label="nieuw: 4. Toon deze signalen">' in page
+    charlois = client.get("/signalen?gebied=Charlois&status=alle").text
+    assert "3 signalen gevonden" in charlois
 
 
 def test_without_a_configured_key_one_is_made_once_and_kept_private(tmp_path, monkeypatch):
