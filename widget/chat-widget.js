@@ -277,7 +277,7 @@
     "aria-labelledby": "rchat-title", hidden: ""
   }, [
     el("div", { "class": "rchat-header" }, [
-      mark("rchat-mark"), el("h2", { id: "rchat-title" }, [config.title]), restartButton, closeButton
+      el("h2", { id: "rchat-title" }, [config.title]), restartButton, closeButton
     ]),
     body, errorBox, status, form, replies
   ]);
@@ -395,7 +395,10 @@
     });
     errorBox.appendChild(el("p", {}, [TEXT.error]));
     errorBox.appendChild(retry);
+    // The error takes room: keep the question in view, and the error itself when the whole
+    // panel scrolls.
     if (scroller() === panel) errorBox.scrollIntoView({ block: "nearest" });
+    else reveal(anchor);
   }
 
   function clearError() {
@@ -520,8 +523,8 @@
   function open() {
     setOpen(true);
     followViewport();
+    input.focus({ preventScroll: true }); // the input row is always in view; keep the start
     reveal(anchor = latestExchange());
-    input.focus();
   }
 
   function close() {

@@ -580,7 +580,8 @@ def test_nieuw_gesprek_starts_a_new_session_on_the_server(page: Page, site: Site
 
     def events(conversation: str) -> List[str]:
         tracker = requests.get(f"{base}/conversations/{conversation}/tracker",
-                               params={"token": site.rasa.api_token}, timeout=30).json()
+                               params={"token": site.rasa.api_token, "include_events": "ALL"},
+                               timeout=30).json()
         return [e["event"] for e in tracker["events"]]
 
     deadline = time.monotonic() + 60
