@@ -455,7 +455,8 @@
     if (busy) return;
     var text = shown.trim();
     if (!text) return;
-    input.focus(); // before the used replies go, so focus never falls out of the chat
+    // Before the used replies go, so focus never falls out of the chat; reveal() scrolls.
+    input.focus({ preventScroll: true });
     clearReplies();
     var message = { from: "user", text: maxLength ? text.slice(0, maxLength) : text };
     record(message);
@@ -507,7 +508,7 @@
     input.value = "";
     updateCounter();
     scroller().scrollTop = 0;
-    input.focus();
+    input.focus({ preventScroll: true });
     status.textContent = TEXT.restarted;
   }
 
