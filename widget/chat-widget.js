@@ -323,8 +323,17 @@
   // follows the visible height and the newest answer stays where it was.
   function followViewport() {
     var viewport = window.visualViewport;
-    if (viewport) root.style.setProperty("--rchat-vh", Math.round(viewport.height) + "px");
-    if (!panel.hidden && anchor) reveal(anchor);
+    // Only a keyboard that covers the page (visual viewport smaller than the layout one)
+    // needs an explicit height; otherwise the panel simply fills the page.
+    if (viewport && viewport.height < window.innerHeight - 1) {
+      root.style.setProperty("--rchat-vh", Math.round(viewport.height) + "px");
+    } else {
+      root.style.removeProperty("--rchat-vh");
+    }
+    if (!panel.hidden && anchor) {
+      reveal(anchor);
+      window.requestAnimationFrame(function () { reveal(anchor); }); // after the new layout
+    }
   }
   if (window.visualViewport) window.visualViewport.addEventListener("resize", followViewport);
   window.addEventListener("resize", followViewport);

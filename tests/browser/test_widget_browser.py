@@ -604,3 +604,35 @@ def test_the_page_works_at_both_names_of_this_machine(browser, live_site: Site, 
         assert "Cameratoezicht" in ask(page, "hoe werkt cameratoezicht eigenlijk?")
     finally:
         page.context.close()
+
+
+def last_answer_in_view(page: Page) -> None:
+    """The newest answer is in the visible part of the message area (and of the window): all
+    of it, or when it is longer than that area, its start."""
+    page.wait_for_function("""() => {
+        const item = document.querySelector('.rchat-msg-bot:last-child').getBoundingClientRect();
+        const body = document.querySelector('.rchat-body').getBoundingClientRect();
+        const top = Math.max(body.top, 0), bottom = Math.min(body.bottom, window.innerHeight);
+        return item.top >= top - 1 && (item.bottom <= bottom + 1 || item.height > bottom - top);
+    }""", timeout=WAIT)
+
+
+def test_the_newest_answer_stays_in_view_when_the_on_screen_keyboard_opens(browser,
+                                                                           live_site: Site,
+                                                                           dialogs):
+    page = small_page(browser, live_site, dialogs, width=400, height=760)
+    try:
+        launcher(page).click()
+        ask(page, "hoe werkt cameratoezicht eigenlijk?")
+        # A short answer at the bottom of a scrolled conversation.
+        assert "Graag gedaan" in ask(page, "bedankt")
+        last_answer_in_view(page)
+        # The keyboard takes 340 px: with interactive-widget=resizes-content the page
+        # shrinks, as a phone does.
+        page.set_viewport_size({"width": 400, "height": 420})
+        last_answer_in_view(page)
+        body = page.locator(".rchat-body").bounding_box()
+        assert bot_messages(page).last.bounding_box()["height"] < body["height"]  # it fits
+        assert body["y"] + body["height"] <= 420
+    finally:
+        page.context.close()
