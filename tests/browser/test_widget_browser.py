@@ -636,3 +636,15 @@ def test_the_newest_answer_stays_in_view_when_the_on_screen_keyboard_opens(brows
         assert body["y"] + body["height"] <= 420
     finally:
         page.context.close()
+
+
+@pytest.mark.parametrize("question,expected", [
+    ("Waar meld ik overlast van hangjongeren?", "melden"),                 # a resident
+    ("Mogen wij als wijkraad meepraten over camera's?", "wat kan de wijkraad?"),  # wijkraad
+    ("Ik wil een signaal doorgeven", "signaal"),                           # reporting
+])
+def test_each_example_question_gets_a_fitting_answer(page: Page, question, expected):
+    launcher(page).click()
+    before = bot_messages(page).count()
+    page.get_by_role("button", name=question).click()
+    assert expected in answered(page, before)
