@@ -12,8 +12,8 @@ MODEL  := models/veiligheid.tar.gz
 SPACY  := build/spacy_nl/meta.json
 STAMP  := $(VENV)/.installed
 # Everything the trained model is made from: a change in any of these retrains.
-MODEL_INPUTS := config.yml domain.yml $(wildcard bot/data/*.yml) wijkveiligheid/kennis/onderwerpen.yml wijkveiligheid/kennis/contactpunten.yml \
-	bot/importer.py bot/responses.py wijkveiligheid/knowledge.py bot/lineair.py \
+MODEL_INPUTS := config.yml domain.yml $(wildcard bot/data/*.yml) wijkveiligheid/kennis/onderwerpen.yml wijkveiligheid/kennis/contactpunten.yml wijkveiligheid/kennis/teksten.yml \
+	bot/importer.py bot/responses.py bot/antwoorden.py wijkveiligheid/knowledge.py bot/lineair.py bot/wijkherkenning.py bot/signaalwens.py \
 	bot/onderwerp.py bot/vraagsoort.py bot/noodgeval.py $(SPACY)
 
 export TF_CPP_MIN_LOG_LEVEL ?= 2
@@ -59,8 +59,9 @@ validate: $(STAMP)
 migrate: $(STAMP)
 	$(BIN)/alembic upgrade head
 
-# Deletes signals and conversation events older than the retention period that a
-# beheerder set in the staff page (else RETENTION_DAYS, default 365).
+# Deletes signals older than the retention period that a beheerder set in the staff page
+# (else RETENTION_DAYS, default 365) and conversations older than
+# CONVERSATION_RETENTION_DAYS (default 30).
 purge: $(STAMP)
 	$(BIN)/wijkveiligheid-purge
 
@@ -88,9 +89,11 @@ test: spacy $(MODEL) validate
 	$(RASA) test core --model $(MODEL) --stories tests/test_stories.yml \
 		--fail-on-prediction-errors --out results/core
 
-# Held-out accuracy of this pipeline and of Rasa's default pipeline, side by side.
-evaluate: spacy
+# Held-out accuracy of this pipeline and of Rasa's default pipeline, side by side; then
+# whether the answers hold the facts asked for, through the real servers (answer sets).
+evaluate: spacy $(MODEL)
 	$(BIN)/python scripts/evaluate.py
+	$(BIN)/python scripts/evaluate_antwoorden.py --model $(MODEL)
 
 # Round-trip latency through the REST channel and the server's memory.
 benchmark: spacy $(MODEL)

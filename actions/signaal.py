@@ -8,6 +8,7 @@ event loop never waits on it.
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 from typing import Any, Dict, List, Optional, Text
 
@@ -20,18 +21,28 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from wijkveiligheid.knowledge import TOPIC_IDS, knowledge
+from wijkveiligheid.models import REPORTER_ROLES
 from wijkveiligheid.redaction import redact
-from wijkveiligheid.storage import NewSignal, SignalStore, hash_conversation, idempotency_key
+from wijkveiligheid.settings import MAX_MESSAGE_CHARS
+from wijkveiligheid.storage import (
+    InvalidSignal,
+    NewSignal,
+    SignalStore,
+    hash_conversation,
+    idempotency_key,
+)
 from wijkveiligheid.wijken import match_location
+
+logger = logging.getLogger(__name__)
 
 FORM_SLOTS = [
     "signaal_onderwerp", "signaal_wijk", "signaal_beschrijving", "signaal_rol",
     "signaal_contact_toestemming", "signaal_contact", "signaal_bevestigd",
 ]
 HELPER_SLOTS = ["signaal_gebied", "signaal_mislukt", "signaal_afgebroken"]
-ROLES = ("bewoner", "ondernemer", "wijkraadslid", "anders")
 MAX_FAILURES = 3
-MIN_WORDS, MAX_DESCRIPTION = 3, 2000
+# The description is one chat message, so the channel's limit is its limit too.
+MIN_WORDS, MAX_DESCRIPTION = 3, MAX_MESSAGE_CHARS
 
 YES = {"ja", "jazeker", "ja hoor", "ja graag", "graag", "klopt", "prima", "goed", "oke",
        "ok", "oké", "is goed", "dat klopt", "yes", "jawel", "zeker", "akkoord", "j"}
@@ -71,10 +82,10 @@ def match_topic(text: Optional[str], intent: Optional[str]) -> Optional[str]:
 
 def match_role(text: Optional[str]) -> Optional[str]:
     answer = normalise(text)
-    for role in ROLES:
+    for role in REPORTER_ROLES:
         if role in answer:
             return role
-    best = process.extractOne(answer, ROLES, scorer=fuzz.ratio, score_cutoff=75)
+    best = process.extractOne(answer, REPORTER_ROLES, scorer=fuzz.ratio, score_cutoff=75)
     return best[0] if best else None
 
 
@@ -116,13 +127,14 @@ class ValidateSignaalForm(FormValidationAction):
             slots.remove("signaal_contact")
         return slots
 
-    def _failed(self, slot: str, message: str, dispatcher: CollectingDispatcher,
-                tracker: Tracker) -> Dict[Text, Any]:
+    def _failed(self, slot: str, response: str, dispatcher: CollectingDispatcher,
+                tracker: Tracker, **values: Any) -> Dict[Text, Any]:
+        """Says why the answer was not taken (a response of the domain) and counts it."""
         failures = int(tracker.get_slot("signaal_mislukt") or 0) + 1
         if failures >= MAX_FAILURES:
             dispatcher.utter_message(response="utter_signaal_te_vaak_mislukt")
             return {slot: None, "signaal_mislukt": failures, "signaal_afgebroken": True}
-        dispatcher.utter_message(text=message)
+        dispatcher.utter_message(response=response, **values)
         return {slot: None, "signaal_mislukt": failures}
 
     @staticmethod
@@ -133,15 +145,14 @@ class ValidateSignaalForm(FormValidationAction):
                                    tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
         known = tracker.get_slot("onderwerp")
         answer = yes_or_no(value)
-        if known and answer is True:
+        if known in TOPIC_IDS and answer is True:
             return self._ok(signaal_onderwerp=known)
         if answer is False:  # "not that topic": ask again with all topics
             return {"signaal_onderwerp": None, "onderwerp": None}
         topic = match_topic(value, (tracker.latest_message.get("intent") or {}).get("name"))
         if topic:
             return self._ok(signaal_onderwerp=topic, onderwerp=topic)
-        return self._failed("signaal_onderwerp",
-                            "Dat onderwerp ken ik niet. Kies een van de knoppen.",
+        return self._failed("signaal_onderwerp", "utter_signaal_onderwerp_onbekend",
                             dispatcher, tracker)
 
     def validate_signaal_wijk(self, value: Any, dispatcher: CollectingDispatcher,
@@ -150,22 +161,16 @@ class ValidateSignaalForm(FormValidationAction):
         if location:
             return self._ok(signaal_wijk=location.wijk or location.gebied,
                             signaal_gebied=location.gebied)
-        return self._failed("signaal_wijk",
-                            "Die wijk ken ik niet in Rotterdam. Typ de naam van de wijk, "
-                            "bijvoorbeeld Carnisse, Oude Westen of Ommoord.",
-                            dispatcher, tracker)
+        return self._failed("signaal_wijk", "utter_signaal_wijk_onbekend", dispatcher, tracker)
 
     def validate_signaal_beschrijving(self, value: Any, dispatcher: CollectingDispatcher,
                                       tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
         text = " ".join((value or "").split())
         if len(text) > MAX_DESCRIPTION:
-            return self._failed("signaal_beschrijving",
-                                f"Je beschrijving is te lang ({len(text)} tekens). "
-                                f"Houd het korter dan {MAX_DESCRIPTION} tekens.",
-                                dispatcher, tracker)
+            return self._failed("signaal_beschrijving", "utter_signaal_beschrijving_te_lang",
+                                dispatcher, tracker, lengte=len(text), maximum=MAX_DESCRIPTION)
         if len(text.split()) < MIN_WORDS or len(text) < 10:
-            return self._failed("signaal_beschrijving",
-                                "Beschrijf het in een paar woorden: wat gebeurt er, en waar?",
+            return self._failed("signaal_beschrijving", "utter_signaal_beschrijving_te_kort",
                                 dispatcher, tracker)
         cleaned = redact(text)
         if cleaned != text:
@@ -177,15 +182,14 @@ class ValidateSignaalForm(FormValidationAction):
         role = match_role(value)
         if role:
             return self._ok(signaal_rol=role)
-        return self._failed("signaal_rol", "Kies bewoner, ondernemer, wijkraadslid of anders.",
-                            dispatcher, tracker)
+        return self._failed("signaal_rol", "utter_signaal_rol_onbekend", dispatcher, tracker)
 
     def validate_signaal_contact_toestemming(
             self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: DomainDict) -> Dict[Text, Any]:
         answer = yes_or_no(value)
         if answer is None:
-            return self._failed("signaal_contact_toestemming", "Antwoord met ja of nee.",
+            return self._failed("signaal_contact_toestemming", "utter_ja_of_nee",
                                 dispatcher, tracker)
         return self._ok(signaal_contact_toestemming=answer)
 
@@ -196,18 +200,14 @@ class ValidateSignaalForm(FormValidationAction):
         contact = valid_contact(value)
         if contact:
             return self._ok(signaal_contact=contact)
-        return self._failed("signaal_contact",
-                            "Dat is geen geldig e-mailadres of telefoonnummer. Probeer het "
-                            "nog eens, bijvoorbeeld naam@voorbeeld.nl of 06 12345678. "
-                            "Typ 'nee' als je liever geen contact wilt.",
+        return self._failed("signaal_contact", "utter_signaal_contact_ongeldig",
                             dispatcher, tracker)
 
     def validate_signaal_bevestigd(self, value: Any, dispatcher: CollectingDispatcher,
                                    tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
         answer = yes_or_no(value)
         if answer is None:
-            return self._failed("signaal_bevestigd", "Antwoord met ja of nee.",
-                                dispatcher, tracker)
+            return self._failed("signaal_bevestigd", "utter_ja_of_nee", dispatcher, tracker)
         return self._ok(signaal_bevestigd=answer)
 
 
@@ -221,17 +221,16 @@ class AskSignaalOnderwerp(Action):
                   domain: DomainDict) -> List[EventType]:
         known = tracker.get_slot("onderwerp")
         if known in TOPIC_IDS:
-            name = knowledge().topic(known).naam
-            dispatcher.utter_message(
-                text=f"Gaat je signaal over: {name}?",
-                buttons=[{"title": "Ja", "payload": "ja"},
-                         {"title": "Nee, ander onderwerp", "payload": "nee"}])
+            dispatcher.utter_message(response="utter_signaal_onderwerp_bevestigen",
+                                     onderwerp_naam=knowledge().topic(known).naam)
         else:
-            dispatcher.utter_message(
-                text="Waar gaat je signaal over? Kies een onderwerp.",
-                buttons=[{"title": t.naam, "payload": t.naam}
-                         for t in knowledge().topics.values()])
+            dispatcher.utter_message(response="utter_signaal_onderwerp_kiezen")
         return []
+
+
+def topic_name(topic_id: Any) -> str:
+    """The topic's name; an unknown id (never from the form itself) is not shown."""
+    return knowledge().topic(topic_id).naam if topic_id in TOPIC_IDS else "onbekend onderwerp"
 
 
 class AskSignaalBevestigd(Action):
@@ -243,16 +242,9 @@ class AskSignaalBevestigd(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> List[EventType]:
         slot = tracker.get_slot
-        topic = knowledge().topic(slot("signaal_onderwerp")).naam
-        contact = slot("signaal_contact") if slot("signaal_contact_toestemming") else "geen"
-        dispatcher.utter_message(
-            text=("Klopt dit?\n\n"
-                  f"- Onderwerp: {topic}\n- Wijk: {slot('signaal_wijk')}"
-                  f" ({slot('signaal_gebied')})\n- Wat er speelt: {slot('signaal_beschrijving')}\n"
-                  f"- Jij bent: {slot('signaal_rol')}\n- Contact: {contact}\n\n"
-                  "Zal ik het signaal doorgeven aan de wijkmanager?"),
-            buttons=[{"title": "Ja, doorgeven", "payload": "ja"},
-                     {"title": "Nee, niet doorgeven", "payload": "nee"}])
+        # The contact is filled in from its slot by the response, never passed as a value.
+        dispatcher.utter_message(response="utter_signaal_samenvatting",
+                                 onderwerp_naam=topic_name(slot("signaal_onderwerp")))
         return []
 
 
@@ -293,7 +285,12 @@ class ActionSignaalOpslaan(Action):
             gesprek_hash=hash_conversation(tracker.sender_id),
             idempotentie_sleutel=idempotency_key(tracker.sender_id, submission_id(tracker)),
         )
-        reference = await asyncio.to_thread(SignalStore().store_or_queue, new)
+        try:
+            reference = await asyncio.to_thread(SignalStore().store_or_queue, new)
+        except InvalidSignal as error:  # only a forged conversation gets here
+            logger.warning("%s", error)  # names the field, never its value
+            dispatcher.utter_message(response="utter_signaal_niet_opgeslagen")
+            return reset_form()
         if reference:
             dispatcher.utter_message(response="utter_signaal_opgeslagen", referentie=reference)
         else:

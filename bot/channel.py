@@ -14,7 +14,14 @@ website widget keeps posting to ``/webhooks/rest/webhook``. On top of Rasa's Res
 - ``GET /webhooks/rest/instellingen`` tells a widget on any page that limit
   (``{"max_lengte": N}``), so the widget never needs its own copy;
 - client-supplied ``metadata``, ``input_channel`` and ``stream`` are ignored: they would
-  be stored in the conversation or bypass the checks above.
+  be stored in the conversation or bypass the checks above;
+- a message that starts with "/" (Rasa reads it as an intent with entities, skipping the
+  NLU) is passed on only when it is a button payload the assistant offered in this
+  session or on ``ALLOWED_COMMANDS``; any other is read as plain text without the slash;
+- after ``conversation_max_messages`` messages in one session a fresh session starts,
+  with a Dutch notice, so the cost of a message stays flat (docs/performance.md);
+- after a message is processed, the question is counted for the wijkakkoord insights
+  (``bot/inzichten.py``): counts only, and a failing count never touches the reply.
 """
 from __future__ import annotations
 
@@ -28,8 +35,9 @@ from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.inzichten import count_question
 from wijkveiligheid.knowledge import knowledge
-from wijkveiligheid.settings import MAX_MESSAGE_CHARS
+from wijkveiligheid.settings import MAX_MESSAGE_CHARS, settings, settings_or_exit
 
 logger = logging.getLogger(__name__)
 
@@ -39,21 +47,64 @@ MAX_SENDER_CHARS = 128
 MAX_BODY_BYTES = 1024 * 1024
 
 
+# What the channel says itself (wijkveiligheid/kennis/teksten.yml, section `kanaal`).
 def too_long_text() -> str:
-    return (f"Je bericht is te lang. Ik kan berichten lezen tot {MAX_MESSAGE_CHARS} tekens. "
-            "Wil je het korter opschrijven en opnieuw sturen?")
+    kb = knowledge()
+    return kb.say(kb.teksten.kanaal.te_lang, max_lengte=MAX_MESSAGE_CHARS)
 
 
 def unreadable_text() -> str:
-    return ("Dit bericht kon ik niet lezen. Stuur een JSON-object met een 'sender' "
-            "(tekst, hoogstens 128 tekens) en een 'message' (tekst).")
+    kb = knowledge()
+    return kb.say(kb.teksten.kanaal.onleesbaar)
 
 
 def failure_text() -> str:
     """Said when the assistant itself fails; the contact facts come from the knowledge."""
-    contacts = knowledge().contacts
-    return (f"Sorry, er ging bij mij iets mis. Probeer het zo nog eens. "
-            f"{contacts.noodnummer.uitleg} {contacts.gemeente.uitleg}")
+    kb = knowledge()
+    return kb.say(kb.teksten.kanaal.storing)
+
+
+def session_restarted_text() -> str:
+    kb = knowledge()
+    return kb.say(kb.teksten.kanaal.opnieuw_begonnen)
+
+
+# Intent messages that are fine without a button: starting over, and the signal form's
+# own button (its payload is offered in answers, this also covers an old page).
+ALLOWED_COMMANDS = frozenset({"/restart", "/session_start", "/signaal_doorgeven"})
+SESSION_START = "/session_start"
+
+
+def conversation_store(agent: Any) -> Any:
+    """The tracker store itself, also when Rasa wrapped it (FailSafeTrackerStore)."""
+    store = getattr(agent, "tracker_store", None)
+    return getattr(store, "_tracker_store", store)
+
+
+async def checked_command(text: str, store: Any, sender: str) -> str:
+    """`text` when it may be read as an intent, else the same text without the slash."""
+    stripped = text.strip()
+    if not stripped.startswith("/") or stripped in ALLOWED_COMMANDS:
+        return text
+    offered = getattr(store, "offered_payloads", None)
+    if offered is not None:
+        try:
+            if stripped in await offered(sender):
+                return text
+        except Exception:
+            logger.warning("Could not read the offered buttons; the message is read as text")
+    return stripped.lstrip("/")
+
+
+async def session_is_full(store: Any, sender: str) -> bool:
+    count = getattr(store, "user_messages_in_session", None)
+    if count is None:
+        return False
+    try:
+        return await count(sender) >= settings().conversation_max_messages
+    except Exception:
+        logger.warning("Could not count the messages of a session")
+        return False
 
 
 def bot_reply(recipient: Optional[str], text: str) -> List[Dict[str, Any]]:
@@ -97,6 +148,7 @@ class SafeRestInput(RestInput):
         return "rest"
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        settings_or_exit()  # Rasa builds its channels at start: stop there when invalid
         webhook = Blueprint("safe_rest_webhook", __name__)
 
         @webhook.listener("before_server_start")
@@ -121,15 +173,24 @@ class SafeRestInput(RestInput):
             if len(text) > MAX_MESSAGE_CHARS:
                 return response.json(bot_reply(sender, too_long_text()))
 
+            store = conversation_store(getattr(request.app.ctx, "agent", None))
             collector = CollectingOutputChannel()
+            notice: List[Dict[str, Any]] = []
             try:
+                text = await checked_command(text, store, sender)
+                if await session_is_full(store, sender):
+                    await on_new_message(UserMessage(SESSION_START, CollectingOutputChannel(),
+                                                     sender, input_channel=self.name()))
+                    notice = bot_reply(sender, session_restarted_text())
                 await on_new_message(
                     UserMessage(text, collector, sender, input_channel=self.name()))
-            except Exception:
-                # No message text in the log: it may hold personal data.
-                logger.exception("Handling a message failed")
+            except Exception as error:
+                # No message text and no traceback in the log: both may hold personal data.
+                logger.error("Handling a message failed: %s", type(error).__name__)
+            else:
+                await count_question(request.app, sender)
             if not collector.messages:
-                return response.json(bot_reply(sender, failure_text()))
-            return response.json(collector.messages)
+                return response.json(notice + bot_reply(sender, failure_text()))
+            return response.json(notice + collector.messages)
 
         return webhook

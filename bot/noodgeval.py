@@ -13,7 +13,8 @@ FallbackClassifier, which leaves the original ranking in place.
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+import re
+from typing import Any, Dict, List, Optional, Text
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -38,6 +39,39 @@ TOPIC_ENTITY = "onderwerp"  # fills slot onderwerp, so utter_antwoord can follow
 MAY_HIDE_AN_EMERGENCY = frozenset(TOPIC_IDS) | {
     "vervolgvraag", "buiten_bereik", "nlu_fallback", "signaal_doorgeven"}
 
+# Words of acute danger. Without one of them, a short follow-up ("en wie beslist dat?",
+# "en bij ons in Charlois?") or a message that says plainly it is not acute ("ik vermoed",
+# "al weken", "sinds de zomer") is never turned into an emergency: the classifier's
+# emergency score on such messages comes from topic words, not from danger.
+ACUTE = re.compile(
+    r"\b(hulp|help|112|ambulance|brand|rook|vuur|gas|steek\w*|mes(sen)?|wapen\w*|pistool"
+    r"|vuurwapen|schiet\w*|geschoten|schoten|bloed\w*|gewond\w*|bewusteloos|ademt|reanim\w*"
+    r"|slaa?t|sla(an|g)|schop\w*|vecht\w*|aanval\w*|dreig\w*|bedreig\w*|achtervolg\w*"
+    r"|inbreker\w*|inbraak bezig|bezig|overval\w*|ontvoer\w*|verkracht\w*|zelfmoord"
+    r"|dood|sterven|explo\w*|bom|verdrink\w*|kwijt|vermist|gevaar\w*|onveilig|bang|nood)\b")
+NOT_ACUTE = re.compile(
+    r"\b(vermoed\w*|vermoeden|al (weken|maanden|jaren|dagen|uren|een tijd|tijden|de hele \w+)"
+    r"|al (\d+|twee|drie|vier|vijf|een paar|een aantal) (uur|dagen|weken|maanden|jaar)"
+    r"|sinds|vorige (week|maand|keer)|vorig jaar|gisteren|elke (dag|week|avond|nacht)"
+    r"|iedere (dag|week|avond)|steeds|regelmatig|vaak)\b")
+SHORT_FOLLOW_UP_WORDS = 6
+
+
+def emergency_first(text: str, understood: Optional[str], emergency: float,
+                    threshold: float) -> bool:
+    """The product's rule: does this message get the emergency answer (112) first?
+
+    `understood` is the intent the classifiers chose, `emergency` the emergency intent's
+    confidence in their ranking. scripts/noodgeval_drempel.py measures this same function.
+    """
+    if emergency < threshold or understood not in MAY_HIDE_AN_EMERGENCY:
+        return False
+    lowered = (text or "").lower()
+    if ACUTE.search(lowered):
+        return True
+    short = understood == "vervolgvraag" or len(lowered.split()) <= SHORT_FOLLOW_UP_WORDS
+    return not (short or NOT_ACUTE.search(lowered))
+
 
 @DefaultV1Recipe.register(
     [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
@@ -60,12 +94,19 @@ class NoodgevalVoorrang(GraphComponent):
             emergency = emergency_confidence(message)
             intent = message.get(INTENT) or {}
             understood = intent.get(INTENT_NAME_KEY)
-            if emergency >= self.threshold and understood in MAY_HIDE_AN_EMERGENCY:
+            if emergency_first(message.get(TEXT) or "", understood, emergency, self.threshold):
                 message.set(INTENT, {INTENT_NAME_KEY: EMERGENCY_INTENT,
                                      PREDICTED_CONFIDENCE_KEY: emergency}, add_to_output=True)
                 if understood in TOPIC_IDS:
                     keep_topic(message, understood)
         return messages
+
+
+def answers_with_112(understood: str, emergency: float, threshold: float, text: str) -> bool:
+    """Whether the assistant puts 112 first: the classifier chose the emergency itself,
+    or the rule overrides its choice. scripts/noodgeval_drempel.py measures this."""
+    return understood == EMERGENCY_INTENT or emergency_first(text, understood, emergency,
+                                                             threshold)
 
 
 def keep_topic(message: Message, topic: str) -> None:

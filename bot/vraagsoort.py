@@ -2,7 +2,8 @@
 
 The topic is the intent (DIETClassifier blended with bot/onderwerp.py). The kind is a
 second, independent label on the same message, so it gets its own classifier of the
-same linear kind (bot/lineair.py). Its labels come from the intent-level metadata in
+same linear kind (bot/lineair.py). A message labelled `geen` names no kind: a bare topic
+switch keeps the kind of the previous question. Its labels come from the intent-level metadata in
 ``bot/data/nlu.yml`` (``metadata: {vraagsoort: ...}``). The result is added as entity
 ``vraagsoort`` spanning the whole message, so Rasa's own slot mapping (``from_entity``)
 fills slot ``vraagsoort`` and test stories can state the expected kind with an ordinary
@@ -27,6 +28,9 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from bot.lineair import LinearTextClassifier
 
 ENTITY_NAME = "vraagsoort"
+# A training label, not a kind: the message names no kind ("en over demonstraties?"), so
+# no entity is set and slot `vraagsoort` keeps the kind of the previous question.
+NO_KIND = "geen"
 
 
 def label_of(message: Message) -> Optional[Text]:
@@ -56,6 +60,10 @@ class VraagsoortClassifier(LinearTextClassifier):
         if not ranking:
             return
         kind, confidence = ranking[0]
+        entities = [e for e in message.get(ENTITIES, []) if e.get("entity") != ENTITY_NAME]
+        if kind == NO_KIND:
+            message.set(ENTITIES, entities, add_to_output=True)
+            return
         entity = {
             "entity": ENTITY_NAME,
             "value": kind,
@@ -64,5 +72,4 @@ class VraagsoortClassifier(LinearTextClassifier):
             "confidence_entity": confidence,
             "extractor": type(self).__name__,
         }
-        entities = [e for e in message.get(ENTITIES, []) if e.get("entity") != ENTITY_NAME]
         message.set(ENTITIES, entities + [entity], add_to_output=True)

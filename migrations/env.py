@@ -4,6 +4,7 @@ from logging.config import fileConfig
 from alembic import context
 
 import staff.models  # noqa: F401  (puts the staff tables on Base.metadata)
+import wijkveiligheid.inzichten  # noqa: F401  (the question counts)
 from wijkveiligheid.models import Base
 from wijkveiligheid.storage import database_url, engine_for
 

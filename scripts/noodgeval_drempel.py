@@ -6,13 +6,13 @@ how many other messages lose their answer to the 112 text (the classifier picked
 emergency itself, or overrode something that is not a topic) and how many topic
 questions get a needless 112 line before their answer. The rule, fixed before it was
 first applied: the lowest threshold at which at most 3% of the other messages lose
-their answer. Held-out sets are never used here.
+their answer. Held-out sets are never used here. The decision is the product's own
+(bot.noodgeval.answers_with_112), and the folds are those of scripts/nlu_data.py.
 """
 from __future__ import annotations
 
 import argparse
 import asyncio
-import hashlib
 import json
 import subprocess
 import sys
@@ -22,15 +22,16 @@ from typing import List, NamedTuple, Optional, Tuple
 
 import yaml
 
-from bot.noodgeval import MAY_HIDE_AN_EMERGENCY
+from bot.noodgeval import EMERGENCY_INTENT as EMERGENCY
+from bot.noodgeval import answers_with_112
 from wijkveiligheid.knowledge import TOPIC_IDS
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from scripts import nlu_data  # noqa: E402
 from scripts.evaluate import load_agent  # noqa: E402
 
 BIN = Path(sys.executable).parent
-EMERGENCY = "noodgeval"
 OUT_OF_SCOPE = "buiten_bereik"
 THRESHOLDS = (0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4)
 MAX_ANSWERS_LOST = 0.03
@@ -47,38 +48,6 @@ class Result(NamedTuple):
     ranking: Tuple[Tuple[str, float], ...] = ()
     kind: Optional[str] = None  # true kind of question, if the intent has one
     predicted_kind: Optional[str] = None
-
-
-def to_112(top: str, confidence: float, threshold: float) -> bool:
-    """As NoodgevalVoorrang decides."""
-    return top == EMERGENCY or (top in MAY_HIDE_AN_EMERGENCY and confidence >= threshold)
-
-
-def examples_of(block: dict) -> List[str]:
-    return [line[2:].strip() for line in block["examples"].splitlines() if line.startswith("- ")]
-
-
-def fold_of(text: str, folds: int) -> int:
-    return int(hashlib.sha256(text.encode()).hexdigest(), 16) % folds
-
-
-def write_without_fold(data: dict, fold: int, folds: int, path: Path
-                       ) -> List[Tuple[str, str, Optional[str]]]:
-    """Writes the training part; returns the (text, intent, kind) held back."""
-    kept, held = [], []
-    for block in data["nlu"]:
-        if "intent" not in block:
-            kept.append(block)
-            continue
-        train = [t for t in examples_of(block) if fold_of(t, folds) != fold]
-        kind = (block.get("metadata") or {}).get("vraagsoort")
-        held += [(t, block["intent"], kind) for t in examples_of(block)
-                 if fold_of(t, folds) == fold]
-        if train:
-            kept.append({**block, "examples": "".join(f"- {t}\n" for t in train)})
-    path.write_text(yaml.safe_dump({"version": data["version"], "nlu": kept},
-                                   allow_unicode=True, sort_keys=False), encoding="utf-8")
-    return held
 
 
 async def emergency_scores(model: Path, texts: List[str]
@@ -101,7 +70,7 @@ def main() -> int:
     parser.add_argument("--folds", type=int, default=3)
     parser.add_argument("--only-fold", type=int, metavar="N",
                         help="test on fold N only: a first look at a slow pipeline")
-    parser.add_argument("--nlu", type=Path, default=ROOT / "bot/data/nlu.yml")
+    parser.add_argument("--nlu", type=Path, default=nlu_data.NLU)
     parser.add_argument("--config", type=Path, default=ROOT / "config.yml",
                         help="pipeline to measure (to compare a variant)")
     parser.add_argument("--show-missed", action="store_true",
@@ -124,7 +93,7 @@ def main() -> int:
 
 
 def cross_validate(args: argparse.Namespace) -> List[Result]:
-    data = yaml.safe_load(args.nlu.read_text(encoding="utf-8"))
+    examples = nlu_data.read(args.nlu)
     results: List[Result] = []
     with tempfile.TemporaryDirectory() as tmp:
         config = yaml.safe_load(args.config.read_text(encoding="utf-8"))
@@ -134,7 +103,8 @@ def cross_validate(args: argparse.Namespace) -> List[Result]:
         config_file.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
         for fold in ([args.only_fold] if args.only_fold is not None else range(args.folds)):
             train_file = Path(tmp) / f"train-{fold}.yml"
-            held = write_without_fold(data, fold, args.folds, train_file)
+            train, held = nlu_data.split(examples, fold, args.folds)
+            nlu_data.write(train_file, train)
             subprocess.run([BIN / "rasa", "train", "nlu", "--nlu", train_file, "--config", config_file,
                             "--out", tmp,
                             "--fixed-model-name", f"fold-{fold}"], check=True, cwd=ROOT,
@@ -167,8 +137,8 @@ def report(results: List[Result], folds: str, show_missed: bool) -> None:
     print("drempel | 112 bij noodgeval | antwoord kwijt | antwoord na onnodige 112")
     chosen = None
     for threshold in (1.01,) + THRESHOLDS[::-1]:  # 1.01: the classifier alone
-        caught = sum(to_112(r.top, r.emergency, threshold) for r in emergencies)
-        wrong = [r.top for r in others if to_112(r.top, r.emergency, threshold)]
+        caught = sum(answers_with_112(r.top, r.emergency, threshold, r.text) for r in emergencies)
+        wrong = [r.top for r in others if answers_with_112(r.top, r.emergency, threshold, r.text)]
         lost = sum(top not in TOPIC_IDS for top in wrong)
         if lost <= MAX_ANSWERS_LOST * len(others):
             chosen = threshold
@@ -179,11 +149,11 @@ def report(results: List[Result], folds: str, show_missed: bool) -> None:
     if show_missed and chosen is not None:
         print(f"\nbij drempel {chosen}: gemist")
         for r in emergencies:
-            if not to_112(r.top, r.emergency, chosen):
+            if not answers_with_112(r.top, r.emergency, chosen, r.text):
                 print(f"  {r.emergency:.2f} {r.top:20} {r.text}")
         print("onterecht 112")
         for r in others:
-            if to_112(r.top, r.emergency, chosen):
+            if answers_with_112(r.top, r.emergency, chosen, r.text):
                 print(f"  {r.emergency:.2f} {r.intent:20} {r.text}")
 
 

@@ -24,6 +24,7 @@ import yaml  # noqa: E402
 from wijkveiligheid.redaction import PLACEHOLDERS, redact  # noqa: E402
 
 CORPUS = ROOT / "tests" / "redaction_corpus.yml"
+DEV_V2 = ROOT / "tests" / "redaction_dev_v2.yml"  # new kinds; the developer tuned on these
 PLACEHOLDER_RE = re.compile("|".join(re.escape(p) for p in PLACEHOLDERS))
 
 
@@ -35,7 +36,7 @@ HELDOUT = ROOT / "tests" / "redaction_heldout.yml"  # written apart from the cod
 
 
 def main() -> int:
-    for corpus in (CORPUS, HELDOUT):
+    for corpus in (CORPUS, HELDOUT, DEV_V2):
         print(f"== {corpus.relative_to(ROOT)}")
         report(corpus)
         print()

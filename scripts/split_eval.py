@@ -2,11 +2,11 @@
 
 The held-out set (tests/heldout) stays unseen; this script only looks at the training
 data. A reference version of nlu.yml (a git revision, default the current file) decides
-which messages are test messages: those whose hash of intent and text falls in bucket
-`--fold` of 5. Every other message of the *current* nlu.yml is used for training. So
-the test messages stay the same when examples are added, and before/after figures
-compare like with like. Prints per-topic and per-kind accuracy, emergencies found,
-out-of-scope never answered as a topic, and the errors.
+which messages are test messages: those in fold `--fold` of `--folds` (the one fold
+scheme of scripts/nlu_data.py). Every other message of the *current* nlu.yml is used
+for training. So the test messages stay the same when examples are added, and
+before/after figures compare like with like. Prints per-topic and per-kind accuracy,
+emergencies found, out-of-scope never answered as a topic, and the errors.
 
     .venv/bin/python scripts/split_eval.py --reference 24c41c0 --fold 0
     .venv/bin/python scripts/split_eval.py --reference 24c41c0 --train-revision 24c41c0 --fold 0
@@ -15,51 +15,17 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import hashlib
 import subprocess
 import sys
 from collections import Counter, defaultdict
 from pathlib import Path
-from typing import Dict, List, Optional, Tuple
-
-import yaml
+from typing import Dict, List, Tuple
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-NLU = ROOT / "bot" / "data" / "nlu.yml"
 sys.path.insert(0, str(ROOT))
+from scripts import nlu_data  # noqa: E402
 from scripts.evaluate import NOT_A_TOPIC, TOPICS, load_agent  # noqa: E402
-
-Block = Tuple[str, Optional[str], List[str]]  # intent, kind, texts
-
-
-def blocks(text: str) -> List[Block]:
-    result = []
-    for block in yaml.safe_load(text)["nlu"]:
-        if "intent" not in block:
-            continue
-        kind = (block.get("metadata") or {}).get("vraagsoort")
-        texts = [line[2:].strip() for line in block["examples"].splitlines()
-                 if line.startswith("- ")]
-        result.append((block["intent"], kind, texts))
-    return result
-
-
-def bucket(intent: str, text: str) -> int:
-    return int(hashlib.md5(f"{intent}|{text}".encode()).hexdigest(), 16) % 5
-
-
-def write_nlu(path: Path, data: List[Block]) -> None:
-    lines = ['version: "3.1"', "nlu:"]
-    for intent, kind, texts in data:
-        if not texts:
-            continue
-        lines.append(f"- intent: {intent}")
-        if kind:
-            lines += ["  metadata:", f"    vraagsoort: {kind}"]
-        lines.append("  examples: |")
-        lines += [f"    - {t}" for t in texts]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 async def predict(model: Path, texts: List[str]) -> List[Tuple[str, str, float]]:
@@ -79,35 +45,26 @@ def main() -> int:
     parser.add_argument("--train-revision",
                         help="train on this git revision's nlu.yml instead of the current file")
     parser.add_argument("--fold", type=int, default=0)
+    parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--config", type=Path, default=ROOT / "config.yml")
     parser.add_argument("--out", type=Path, default=ROOT / "results" / "split")
     args = parser.parse_args()
 
-    def nlu_at(revision: Optional[str]) -> str:
-        if not revision:
-            return NLU.read_text(encoding="utf-8")
-        return subprocess.run(["git", "show", f"{revision}:bot/data/nlu.yml"],
-                              cwd=ROOT, check=True, capture_output=True, text=True).stdout
-
-    reference = nlu_at(args.reference)
-    test = [(i, k, t) for i, k, ts in blocks(reference) for t in ts
-            if bucket(i, t) == args.fold]
-    test_texts = {t.lower() for _, _, t in test}
-    current = blocks(nlu_at(args.train_revision))
-    train = [(i, k, [t for t in ts if t.lower() not in test_texts]) for i, k, ts in current]
+    train, test = nlu_data.split(nlu_data.read_revision(args.train_revision), args.fold,
+                                 args.folds, reference=nlu_data.read_revision(args.reference))
 
     args.out.mkdir(parents=True, exist_ok=True)
-    write_nlu(args.out / "train.yml", train)
+    nlu_data.write(args.out / "train.yml", train)
     subprocess.run(
         [BIN / "rasa", "train", "nlu", "--config", args.config, "--nlu", args.out / "train.yml",
          "--out", args.out, "--fixed-model-name", "split"],
         check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
-    predictions = asyncio.run(predict(args.out / "split.tar.gz", [t for _, _, t in test]))
+    predictions = asyncio.run(predict(args.out / "split.tar.gz", [e.text for e in test]))
 
     hits: Dict[str, List[bool]] = defaultdict(list)
     confusions: Counter = Counter()
     errors = []
-    for (intent, kind, text), (got, got_kind, conf) in zip(test, predictions, strict=True):
+    for (text, intent, kind), (got, got_kind, conf) in zip(test, predictions, strict=True):
         if intent in TOPICS:
             hits["onderwerp: alle"].append(got == intent)
             hits[f"onderwerp: {intent}"].append(got == intent)
@@ -128,8 +85,8 @@ def main() -> int:
         if got != intent or (kind and intent not in NOT_A_TOPIC and got_kind != kind):
             errors.append(f"- {text!r} | {intent}/{kind or '-'} | {got}/{got_kind or '-'} {conf:.2f}")
 
-    n_train = sum(len(ts) for _, _, ts in train)
-    print(f"\nfold {args.fold}: {len(test)} testberichten, {n_train} trainingsberichten\n")
+    print(f"\nfold {args.fold} van {args.folds}: {len(test)} testberichten, "
+          f"{len(train)} trainingsberichten\n")
     summary = ["onderwerp: alle", "vraagsoort: alle", "noodgeval herkend",
                "buiten bereik nooit als onderwerp", "overige intents", "intent (alle)"]
     for key in summary + sorted(k for k in hits if k not in summary):

@@ -54,6 +54,10 @@ class ProductionStack:
             "REDIS_PORT": str(self.redis.port),
             "REDIS_DB": "1",
             "REDIS_PASSWORD": self.redis.password,
+            # the channel counts questions for the staff page's insights there
+            "DATABASE_URL": self.signals_url,
+            "DATABASE_POOL_SIZE": "3",
+            "DATABASE_MAX_OVERFLOW": "2",
         }
 
     def action_env(self, outbox: Path) -> Dict[str, str]:

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Dict, Iterator, List, Optional, Sequence, Union
 
-from wijkveiligheid.settings import ROOT, settings
+from wijkveiligheid.settings import ROOT, settings, settings_or_exit
 from wijkveiligheid.tokens import bearer, development_header
 
 BIN = Path(sys.executable).parent
@@ -363,6 +363,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     for name, port in (("actions", 5055), ("rasa", 5005), ("widget", 8000), ("staff", 8001)):
         parser.add_argument(f"--{name}-port", type=int, default=port)
     args = parser.parse_args(argv)
+    settings_or_exit()  # production without its secrets stops here, before any server
     ports = {name: getattr(args, f"{name}_port") for name in ("actions", "rasa", "widget", "staff")}
     return serve(lambda: development_servers(args.model, args.var, ports), args.logs, args.var)
 

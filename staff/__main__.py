@@ -5,6 +5,7 @@
     python -m staff wachtwoord-instellen --gebruikersnaam anna
     python -m staff lijst [--status open] [--gebied Charlois] ...
     python -m staff export [filters] [--met-contact] > signalen.csv
+    python -m staff inzichten [--van ...] [--tot ...] [--gebied ...] > inzichten.csv
 
 Passwords are asked for (twice) or read from standard input, never given as an
 argument: arguments end up in the shell history and in the process list.
@@ -18,15 +19,15 @@ from typing import List, Optional
 
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError, ProgrammingError
-from sqlalchemy.orm import sessionmaker
 
-from wijkveiligheid.storage import database_url, engine_for
+from staff.db import sessions_for
+from wijkveiligheid.settings import settings_or_exit
 
 CLI_NAME = "opdrachtregel"  # who the audit log names for command-line actions
 
 
 def _sessions():
-    return sessionmaker(engine_for(database_url()), future=True, expire_on_commit=False)
+    return sessions_for()
 
 
 def _read_password(from_stdin: bool) -> str:
@@ -107,17 +108,30 @@ def list_signals(args) -> int:
 
 
 def export(args) -> int:
-    from staff import queries
-    from staff.models import audit
+    from staff.export import export_csv
 
     signal_filter = _filter(args)
     with _sessions()() as session:
-        signals = queries.find(session, signal_filter, page_size=None)
-        queries.write_csv(signals, sys.stdout, with_contact=args.met_contact)
-        used = ", ".join(sorted(signal_filter.as_params())) or "geen"
-        audit(session, CLI_NAME, "export", f"{len(signals)} signalen, "
-              f"{'met' if args.met_contact else 'zonder'} contact, filters: {used}")
+        export_csv(session, signal_filter, sys.stdout, args.met_contact, CLI_NAME)
         session.commit()
+    return 0
+
+
+def insights(args) -> int:
+    """The question counts of /inzichten as `;`-separated CSV, counts under 5 as "< 5"."""
+    from staff.inzichten import DEFAULT_WEEKS, InsightFilter, topic_names
+    from wijkveiligheid import inzichten
+    from wijkveiligheid.storage import database_url, engine_for
+
+    given = {name: value for name in ("van", "tot", "gebied")
+             if (value := getattr(args, name)) is not None}
+    insight_filter = InsightFilter.parse(given, default_weeks=DEFAULT_WEEKS)
+    if insight_filter.errors:
+        for error in insight_filter.errors:
+            print(error, file=sys.stderr)
+        return 2
+    inzichten.write_csv(insight_filter.rows(engine_for(database_url())), sys.stdout,
+                        topic_names())
     return 0
 
 
@@ -181,6 +195,14 @@ def parser() -> argparse.ArgumentParser:
         command.add_argument("--tot", help="tot en met datum, jjjj-mm-dd")
         command.add_argument("--zoek", help="zoektekst")
         command.set_defaults(handler=handler)
+    counts = commands.add_parser(
+        "inzichten", help="aantal vragen in de chat per week, gebied, onderwerp en soort "
+        "vraag, als CSV (zoals de pagina /inzichten)")
+    counts.add_argument("--van", help="vanaf datum, jjjj-mm-dd (standaard: 12 weken terug; "
+                        "leeg: alles)")
+    counts.add_argument("--tot", help="tot en met datum, jjjj-mm-dd")
+    counts.add_argument("--gebied", help="een gebied, of '-' voor: geen gebied genoemd")
+    counts.set_defaults(handler=insights)
     commands.choices["lijst"].add_argument("--max", type=int, default=50,
                                            help="hoogstens zoveel regels (0: alles)")
     commands.choices["export"].add_argument("--met-contact", action="store_true",
@@ -190,6 +212,7 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: Optional[List[str]] = None) -> int:
     args = parser().parse_args(argv)
+    settings_or_exit()  # production without its secrets stops here, with the reason
     try:
         return args.handler(args)
     except (OperationalError, ProgrammingError):

@@ -5,12 +5,12 @@ import hashlib
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import Optional, Tuple
+from datetime import timedelta
+from typing import List, Optional, Tuple
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from staff.models import ROLES, LoginThrottle, StaffSession, StaffUser, audit
@@ -87,18 +87,57 @@ def _key(kind: str, value: str) -> str:
     return hashlib.sha256(f"{kind}:{value}".encode()).hexdigest()
 
 
-def _throttles(session: Session, username: str, client: str):
-    keys = [_key("naam", normalise_username(username)), _key("adres", client)]
-    rows = {row.sleutel: row for row in session.execute(
-        select(LoginThrottle).where(LoginThrottle.sleutel.in_(keys))).scalars()}
-    return [rows.get(key) or LoginThrottle(sleutel=key, mislukt=0) for key in keys]
+def _keys(username: str, client: str) -> List[str]:
+    # Sorted: every transaction locks the rows in the same order, so two never deadlock.
+    return sorted({_key("naam", normalise_username(username)), _key("adres", client)})
 
 
-def blocked_until(session: Session, username: str, client: str) -> Optional[datetime]:
-    ends = [as_utc(t.geblokkeerd_tot) for t in _throttles(session, username, client)
-            if t.geblokkeerd_tot is not None]
-    latest = max(ends, default=None)
-    return latest if latest and latest > now() else None
+def _insert_ignoring_existing(session: Session, key: str) -> None:
+    """The row for this key, made if missing; a concurrent insert is no error."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    elif dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert
+    else:  # pragma: no cover - only SQLite and PostgreSQL are supported
+        raise RuntimeError(f"database {dialect} wordt niet ondersteund")
+    session.execute(insert(LoginThrottle).values(sleutel=key, mislukt=0)
+                    .on_conflict_do_nothing(index_elements=["sleutel"]))
+
+
+def delay_after(failures: int) -> Optional[timedelta]:
+    extra = failures - FREE_FAILURES
+    return min(FIRST_DELAY * 2 ** (extra - 1), MAX_DELAY) if extra > 0 else None
+
+
+def reserve_attempt(session: Session, username: str, client: str) -> Optional[timedelta]:
+    """Counts this attempt as a failure before the password is checked, atomically.
+
+    Each key's counter goes up in one UPDATE (`mislukt = mislukt + 1`), which holds the
+    row lock (PostgreSQL) or the write lock (SQLite) until commit, so parallel attempts
+    can neither lose a count nor all slip past the block. Returns how long to wait when
+    a key is blocked; then nothing is counted (the caller rolls back).
+    A successful login resets the counters afterwards (`authenticate`).
+    """
+    moment = now()
+    counts = []
+    for key in _keys(username, client):
+        _insert_ignoring_existing(session, key)
+        session.execute(update(LoginThrottle).where(LoginThrottle.sleutel == key)
+                        .values(mislukt=LoginThrottle.mislukt + 1))
+        failures, until = session.execute(
+            select(LoginThrottle.mislukt, LoginThrottle.geblokkeerd_tot)
+            .where(LoginThrottle.sleutel == key)).one()
+        until = as_utc(until)
+        if until is not None and until > moment:
+            return until - moment
+        counts.append((key, failures))
+    for key, failures in counts:
+        delay = delay_after(failures)
+        if delay:
+            session.execute(update(LoginThrottle).where(LoginThrottle.sleutel == key)
+                            .values(geblokkeerd_tot=moment + delay))
+    return None
 
 
 @dataclass
@@ -108,10 +147,20 @@ class LoginResult:
 
 
 def authenticate(session: Session, username: str, password: str, client: str) -> LoginResult:
-    """Checks the password, counting failures per user name and per client address."""
-    until = blocked_until(session, username, client)
-    if until:
-        return LoginResult(wait=until - now())
+    """Checks the password, counting failures per user name and per client address.
+
+    Commits the counted attempt before the (slow) Argon2 check, so no lock is held
+    while hashing; the rest is left for the caller's transaction.
+    """
+    try:
+        wait = reserve_attempt(session, username, client)
+        if wait:
+            session.rollback()
+            return LoginResult(wait=wait)
+        session.commit()
+    except Exception:
+        session.rollback()
+        raise
     user = session.execute(select(StaffUser).where(
         StaffUser.gebruikersnaam == normalise_username(username))).scalar_one_or_none()
     ok = False
@@ -119,21 +168,13 @@ def authenticate(session: Session, username: str, password: str, client: str) ->
         ok = hasher.verify(user.wachtwoord_hash if user else _DUMMY_HASH, password or "")
     except (VerificationError, InvalidHashError):
         ok = False
-    throttles = _throttles(session, username, client)
     if ok and user is not None and user.actief:
-        for throttle in throttles:
-            if throttle in session:
-                session.delete(throttle)
+        for key in _keys(username, client):
+            session.execute(delete(LoginThrottle).where(LoginThrottle.sleutel == key))
         if hasher.check_needs_rehash(user.wachtwoord_hash):
             user.wachtwoord_hash = hasher.hash(password)
         audit(session, user.gebruikersnaam, "ingelogd")
         return LoginResult(user=user)
-    for throttle in throttles:
-        throttle.mislukt = (throttle.mislukt or 0) + 1
-        extra = throttle.mislukt - FREE_FAILURES
-        if extra > 0:
-            throttle.geblokkeerd_tot = now() + min(FIRST_DELAY * 2 ** (extra - 1), MAX_DELAY)
-        session.add(throttle)
     # A user name that does not exist is not written down: it may be a mistyped password.
     audit(session, user.gebruikersnaam if user else "onbekend", "inloggen mislukt")
     return LoginResult()

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections import Counter
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime, time, timedelta, timezone
@@ -12,12 +13,14 @@ from typing import Dict, Iterable, List, Mapping, Optional, Tuple
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from staff.workflow import OPEN_STATUSES, STATUSES
-from wijkveiligheid.models import Signal, as_utc
+from wijkveiligheid.models import OPEN_STATUSES, STATUSES, Signal, as_utc
 
 PAGE_SIZE = 25
 REPORTER_ROLES = ("bewoner", "ondernemer", "wijkraadslid", "anders")
 MAX_SEARCH = 100
+# Dates outside these cannot hold a signal, and near date.min/max the time-zone
+# arithmetic overflows: a filter gets a Dutch message instead.
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)
 
 
 @lru_cache(maxsize=1)
@@ -81,14 +84,23 @@ class SignalFilter:
             value = get(name)
             if value:
                 try:
-                    setattr(result, name, date.fromisoformat(value))
+                    day = date.fromisoformat(value) if value.isascii() else None
                 except ValueError:
+                    day = None
+                if day is None:
                     result.errors.append(f"{label}: schrijf de datum als jjjj-mm-dd.")
+                elif not FIRST_DAY <= day <= LAST_DAY:
+                    result.errors.append(f"{label}: kies een datum tussen "
+                                         f"{FIRST_DAY:%d-%m-%Y} en {LAST_DAY:%d-%m-%Y}.")
+                else:
+                    setattr(result, name, day)
         if result.van and result.tot and result.van > result.tot:
             result.errors.append("De begindatum ligt na de einddatum.")
-        zoek = get("zoek")
+        zoek = " ".join(get("zoek").split())  # tabs, newlines, odd spaces: one space
         if len(zoek) > MAX_SEARCH:
             result.errors.append(f"Zoektekst: maximaal {MAX_SEARCH} tekens.")
+        elif not zoek.isprintable():  # control characters; PostgreSQL refuses NUL
+            result.errors.append("Zoektekst: gebruik alleen letters, cijfers en leestekens.")
         else:
             result.zoek = zoek
         return result
@@ -125,6 +137,17 @@ class SignalFilter:
                 Signal.referentie.ilike(f"%{_escape(self.zoek)}%", escape="\\"),
                 Signal.wijk.ilike(f"%{_escape(self.zoek)}%", escape="\\")))
         return query
+
+
+PAGE_PATTERN = re.compile(r"[0-9]{1,9}")
+
+
+def page_number(value: Optional[str], pages: int) -> Tuple[int, Optional[str]]:
+    """The page asked for, or page 1 and a Dutch message when it does not exist."""
+    value = (value or "1").strip()
+    if PAGE_PATTERN.fullmatch(value) and 1 <= int(value) <= pages:
+        return int(value), None
+    return 1, f"Pagina: kies een pagina van 1 tot en met {pages}."
 
 
 def _escape(text: str) -> str:

@@ -1,10 +1,7 @@
 """Shared fixtures: the knowledge, the trained model and the real servers over HTTP."""
 from __future__ import annotations
 
-import os
 import secrets
-import subprocess
-import sys
 import uuid
 from pathlib import Path
 from typing import Dict, Iterator, List
@@ -14,7 +11,9 @@ import requests
 
 from servers.runner import Server, action_server, free_port, rasa_server, running
 from tests.chromium import browser  # noqa: F401 - the one real-browser fixture for all page tests
+from tests.databases import fresh_sqlite, migrate  # noqa: F401 - migrate: for older imports
 from wijkveiligheid.knowledge import Knowledge, load_knowledge
+from wijkveiligheid.settings import settings
 
 ROOT = Path(__file__).resolve().parent.parent
 MODEL = ROOT / "models" / "veiligheid.tar.gz"
@@ -50,12 +49,6 @@ class Chat:
         return tracker["slots"]
 
 
-def migrate(url: str) -> None:
-    subprocess.run([str(Path(sys.executable).parent / "alembic"), "upgrade", "head"],
-                   cwd=ROOT, env={**os.environ, "DATABASE_URL": url}, check=True,
-                   capture_output=True)
-
-
 @pytest.fixture(scope="session")
 def e2e_dir(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("e2e")
@@ -63,13 +56,19 @@ def e2e_dir(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def signals_url(e2e_dir) -> str:
-    url = f"sqlite:///{e2e_dir / 'signalen.db'}"
-    migrate(url)
-    return url
+    return fresh_sqlite(e2e_dir)
 
 
 @pytest.fixture(scope="session")
-def servers(e2e_dir, signals_url) -> Iterator[Dict[str, Server]]:
+def widget_port() -> int:
+    """The port of the demo website the widget's browser tests serve (at localhost and
+    127.0.0.1): the session's Rasa server allows both origins, so those tests need no
+    Rasa server of their own."""
+    return free_port()
+
+
+@pytest.fixture(scope="session")
+def servers(e2e_dir, signals_url, widget_port) -> Iterator[Dict[str, Server]]:
     if not MODEL.exists():
         pytest.fail(f"No trained model at {MODEL}: run `make test`, which trains first.")
     action_port, rasa_port = free_port(), free_port()
@@ -77,8 +76,12 @@ def servers(e2e_dir, signals_url) -> Iterator[Dict[str, Server]]:
     actions = action_server(action_port, env={"DATABASE_URL": signals_url,
                                               "SIGNAL_OUTBOX": str(e2e_dir / "outbox"),
                                               "ACTION_SERVER_TOKEN": action_token})
+    origins = [*settings().widget_origin_list, f"http://localhost:{widget_port}",
+               f"http://127.0.0.1:{widget_port}"]
+    # DATABASE_URL: the channel counts questions there (wijkveiligheid/inzichten.py)
     rasa = rasa_server(MODEL, port=rasa_port, action_port=action_port, work_dir=e2e_dir,
-                       action_token=action_token)
+                       cors=origins, action_token=action_token,
+                       env={"DATABASE_URL": signals_url})
     with running([actions, rasa], LOGS):
         yield {"actions": actions, "rasa": rasa}
 

@@ -2,34 +2,22 @@
 from __future__ import annotations
 
 import re
-import shutil
-import tempfile
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 from typing import Dict, List
 
 from sqlalchemy.orm import sessionmaker
 
 from staff import accounts
-from tests.conftest import migrate
-from tests.databases import new_signal
+from tests.databases import fresh_sqlite, new_signal
 from wijkveiligheid.storage import SignalStore, engine_for
 
 PASSWORD = "correct-paard-batterij"
 XSS = "<script>alert(1)</script> bij de speeltuin"
 
 
-_migrated_template: List[Path] = []
-
-
 def make_database(tmp_path) -> str:
-    """A fresh SQLite database at the newest schema: migrated once, then copied per test."""
-    if not _migrated_template:
-        template = Path(tempfile.mkdtemp(prefix="staff-schema-")) / "signalen.db"
-        migrate(f"sqlite:///{template}")
-        _migrated_template.append(template)
-    shutil.copy(_migrated_template[0], tmp_path / "signalen.db")
-    return f"sqlite:///{tmp_path / 'signalen.db'}"
+    """A fresh SQLite database at the newest schema (a copy of the migrated template)."""
+    return fresh_sqlite(tmp_path)
 
 
 def seed_signals(url: str, outbox) -> List[str]:

@@ -1,11 +1,14 @@
-"""Retention (AVG): deletes signals and conversation events older than the set period.
+"""Retention (AVG): deletes signals and conversation events older than their periods.
 
-    python -m wijkveiligheid.retention            # the period set in the staff page, else
-                                           # RETENTION_DAYS (default 365)
-    python -m wijkveiligheid.retention --days 90
+    wijkveiligheid-purge                       # signals: the period set in the staff page,
+                                               # else RETENTION_DAYS (default 365);
+                                               # conversations: CONVERSATION_RETENTION_DAYS
+                                               # (default 30)
+    wijkveiligheid-purge --days 90 --gesprek-dagen 7
 
 Signals come from DATABASE_URL; conversation events from the Rasa SQL tracker store
-at TRACKER_DATABASE_URL (the SQLite file that endpoints.yml names, by default).
+at TRACKER_DATABASE_URL (the SQLite file that endpoints.yml names, by default). A contact
+that waits for an unfinished signal form (bot/tracker_store.py) is removed after a day.
 Run it daily (cron or a systemd timer); it prints what it deleted.
 """
 from __future__ import annotations
@@ -19,21 +22,32 @@ from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from wijkveiligheid.models import retention_days
-from wijkveiligheid.settings import settings
+from wijkveiligheid.settings import settings, settings_or_exit
 from wijkveiligheid.storage import SignalStore
+
+# Where bot/tracker_store.py keeps the contact of a form that has not ended yet.
+PENDING_CONTACT_TABLE = "gesprek_contact"
+PENDING_CONTACT_HOURS = 24
 
 
 def purge_conversations(url: str, days: int, now: Optional[datetime] = None) -> int:
     """Deletes tracker-store events older than `days`; returns how many."""
     engine = create_engine(url, future=True)
     try:
-        if not inspect(engine).has_table("events"):
-            return 0
-        cutoff = ((now or datetime.now(timezone.utc)) - timedelta(days=days)).timestamp()
+        now = now or datetime.now(timezone.utc)
+        tables = inspect(engine)
+        deleted = 0
         with engine.begin() as connection:
-            result = connection.execute(text("DELETE FROM events WHERE timestamp < :cutoff"),
-                                        {"cutoff": cutoff})
-            return result.rowcount
+            if tables.has_table(PENDING_CONTACT_TABLE):
+                cutoff = (now - timedelta(hours=PENDING_CONTACT_HOURS)).timestamp()
+                connection.execute(text(f"DELETE FROM {PENDING_CONTACT_TABLE} WHERE op < :cutoff"),
+                                   {"cutoff": cutoff})
+            if tables.has_table("events"):
+                cutoff = (now - timedelta(days=days)).timestamp()
+                deleted = connection.execute(
+                    text("DELETE FROM events WHERE timestamp < :cutoff"),
+                    {"cutoff": cutoff}).rowcount
+        return deleted
     finally:
         engine.dispose()
 
@@ -50,16 +64,22 @@ def configured_days(store: SignalStore) -> int:
 
 def main(argv: Optional[list] = None) -> int:
     parser = argparse.ArgumentParser(description="Delete data older than the retention period.")
-    parser.add_argument("--days", type=int)
+    parser.add_argument("--days", type=int, help="signals (default: staff page setting)")
+    parser.add_argument("--gesprek-dagen", type=int, dest="conversation_days",
+                        help="conversations (default CONVERSATION_RETENTION_DAYS, 30)")
     args = parser.parse_args(argv)
+    current = settings_or_exit()
     store = SignalStore()
     if args.days is None:
         args.days = configured_days(store)
-    if args.days < 1:
-        parser.error("--days must be at least 1")
+    if args.conversation_days is None:
+        args.conversation_days = current.conversation_retention_days
+    if args.days < 1 or args.conversation_days < 1:
+        parser.error("--days en --gesprek-dagen moeten minstens 1 zijn")
     signals = store.delete_older_than(args.days)
-    events = purge_conversations(settings().tracker_database_url, args.days)
-    print(f"retention {args.days} days: {signals} signals and {events} conversation events deleted")
+    events = purge_conversations(current.tracker_database_url, args.conversation_days)
+    print(f"bewaartermijn signalen {args.days} dagen: {signals} signalen verwijderd; "
+          f"gesprekken {args.conversation_days} dagen: {events} gespreksregels verwijderd")
     return 0
 
 

@@ -12,6 +12,7 @@ them costs microseconds.
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 from typing import List, Optional, Tuple
 
@@ -41,12 +42,26 @@ class Settings(BaseSettings):
     database_pool_size: int = Field(3, env="DATABASE_POOL_SIZE", ge=1)
     database_max_overflow: int = Field(2, env="DATABASE_MAX_OVERFLOW", ge=0)
     signal_outbox: Path = Field(VAR / "outbox", env="SIGNAL_OUTBOX")
+    # The action server also empties the outbox at start and every this many seconds.
+    outbox_flush_seconds: float = Field(180, env="OUTBOX_FLUSH_SECONDS", gt=0)
     conversation_hash_salt: Optional[str] = Field(None, env="CONVERSATION_HASH_SALT")
 
     # Retention (AVG)
     retention_days: int = Field(365, env="RETENTION_DAYS", ge=1)
     tracker_database_url: str = Field(f"sqlite:///{VAR / 'tracker.db'}",
                                       env="TRACKER_DATABASE_URL")
+    # Conversations (redacted, bot/tracker_store.py) are kept shorter than signals: they
+    # are only needed to carry a conversation on and to look into a complaint.
+    conversation_retention_days: int = Field(30, env="CONVERSATION_RETENTION_DAYS", ge=1)
+    # After this many messages in one session a fresh session starts (bot/channel.py), so
+    # one client cannot make its own messages ever more expensive.
+    conversation_max_messages: int = Field(200, env="CONVERSATION_MAX_MESSAGES", ge=10)
+
+    # Logs: our own log files rotate by size (wijkveiligheid/logs.py); production logs at
+    # INFO or higher, never DEBUG, because rasa-sdk and Rasa log message texts at DEBUG.
+    log_level: str = Field("INFO", env="LOG_LEVEL")
+    log_max_bytes: int = Field(10 * 1024 * 1024, env="LOG_MAX_BYTES", ge=1024)
+    log_backups: int = Field(5, env="LOG_BACKUPS", ge=1)
 
     # Servers and tokens
     action_server_token: Optional[str] = Field(None, env="ACTION_SERVER_TOKEN")
@@ -71,6 +86,16 @@ class Settings(BaseSettings):
         value = value.strip().lower()
         if value not in ("ontwikkeling", "test", PRODUCTION):
             raise ValueError("kies ontwikkeling, test of productie")
+        return value
+
+    @validator("log_level")
+    def known_log_level(cls, value: str, values: dict) -> str:
+        value = value.strip().upper()
+        if value not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+            raise ValueError("kies DEBUG, INFO, WARNING of ERROR")
+        if value == "DEBUG" and values.get("app_env") == PRODUCTION:
+            raise ValueError("DEBUG schrijft berichten van inwoners in het log; "
+                             "niet toegestaan in productie")
         return value
 
     @validator("widget_origins")
@@ -112,3 +137,16 @@ def settings() -> Settings:
             + ", ".join(current.missing_secrets())
             + ". Zet ze in de omgeving (docs/deploy.md); er is geen standaardwaarde.")
     return current
+
+
+def settings_or_exit() -> Settings:
+    """For a process at start: the settings, or stop with the Dutch message (exit code 2).
+
+    Every process calls this first (the Rasa channel and tracker store, the action server
+    through rasa_sdk_plugins, the staff page, the runner, the purge command), so
+    production never runs on a development default."""
+    try:
+        return settings()
+    except SettingsError as error:
+        print(f"Starten gestopt. {error}", file=sys.stderr, flush=True)
+        raise SystemExit(2) from None

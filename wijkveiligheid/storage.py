@@ -13,6 +13,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
@@ -24,10 +25,62 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm import sessionmaker
 
-from wijkveiligheid.models import NEW, Signal
+from wijkveiligheid.knowledge import TOPIC_IDS
+from wijkveiligheid.models import NEW, REPORTER_ROLES, Signal
 from wijkveiligheid.settings import settings
+from wijkveiligheid.wijken import load_locations
 
 logger = logging.getLogger(__name__)
+
+# The chat channels a signal can come from: ours (bot/channel.py, name "rest"), Rasa's
+# shell for developers, and "chat" when Rasa does not know the channel.
+CHANNELS = ("rest", "chat", "cmdline")
+MAX_DESCRIPTION = 2000
+MAX_CONTACT = 254
+_HEX64 = re.compile(r"[0-9a-f]{64}")
+_EMAIL = re.compile(r"[^@\s]{1,64}@[^@\s]{1,251}\.[^@\s]{2,63}")
+_PHONE = re.compile(r"\+[1-9]\d{7,14}")  # E.164, as the form writes it
+
+
+class InvalidSignal(ValueError):
+    """A field of a signal is not one the form can produce; nothing is written."""
+
+
+def check_signal(new: "NewSignal") -> None:
+    """Checks every field again, whoever called the store: raises InvalidSignal."""
+    def refuse(field_name: str, why: str) -> None:
+        raise InvalidSignal(f"Signaal geweigerd: {field_name} {why}.")
+
+    if new.onderwerp not in TOPIC_IDS:
+        refuse("onderwerp", "is geen bekend onderwerp")
+    gebieden = load_locations().gebieden
+    if new.gebied not in gebieden:
+        refuse("gebied", "staat niet in de lijst van gebieden")
+    if new.wijk is not None and new.wijk != new.gebied and new.wijk not in gebieden[new.gebied]:
+        refuse("wijk", "hoort niet bij dit gebied")
+    if new.rol not in REPORTER_ROLES:
+        refuse("rol", "is geen bekende rol")
+    if new.kanaal not in CHANNELS:
+        refuse("kanaal", "is geen bekend kanaal")
+    if not isinstance(new.beschrijving, str) or not new.beschrijving.strip():
+        refuse("beschrijving", "is leeg")
+    if len(new.beschrijving) > MAX_DESCRIPTION:
+        refuse("beschrijving", f"is langer dan {MAX_DESCRIPTION} tekens")
+    if not isinstance(new.contact_toestemming, bool):
+        refuse("contact_toestemming", "is geen ja of nee")
+    if new.contact is not None:
+        if not new.contact_toestemming:
+            refuse("contact", "is gegeven zonder toestemming")
+        if not (isinstance(new.contact, str) and len(new.contact) <= MAX_CONTACT
+                and (_EMAIL.fullmatch(new.contact) or _PHONE.fullmatch(new.contact))):
+            refuse("contact", "is geen e-mailadres of telefoonnummer (+31...)")
+    for name in ("gesprek_hash", "idempotentie_sleutel"):
+        if not (isinstance(getattr(new, name), str) and _HEX64.fullmatch(getattr(new, name))):
+            refuse(name, "is geen sha256-waarde")
+    try:
+        datetime.fromisoformat(new.aangemaakt_op)
+    except (TypeError, ValueError):
+        refuse("aangemaakt_op", "is geen tijdstip")
 
 @dataclass(frozen=True)
 class NewSignal:
@@ -80,6 +133,10 @@ def engine_for(url: str) -> Engine:
                          connect_args={"connect_timeout": 5}, future=True)
 
 
+# Where flush_outbox puts files it cannot store (never read again by itself).
+UNREADABLE = "onleesbaar"
+
+
 class DatabaseUnavailable(Exception):
     """The database could not be reached; the caller decides what to do."""
 
@@ -95,8 +152,10 @@ class SignalStore:
         """Stores the signal in one transaction and returns its reference.
 
         Returns the existing reference when this submission was stored before.
-        Raises DatabaseUnavailable when the database cannot be reached.
+        Raises DatabaseUnavailable when the database cannot be reached, InvalidSignal
+        when a field is not one the form can produce.
         """
+        check_signal(new)
         try:
             with self.sessions() as session, session.begin():
                 existing = session.execute(
@@ -123,7 +182,10 @@ class SignalStore:
             raise DatabaseUnavailable(str(error.orig)[:200]) from None
 
     def store_or_queue(self, new: NewSignal) -> Optional[str]:
-        """Stores the signal, or puts it in the outbox; returns the reference or None."""
+        """Stores the signal, or puts it in the outbox; returns the reference or None.
+
+        Raises InvalidSignal (before anything is written) when a field is not valid."""
+        check_signal(new)
         self.flush_outbox()
         try:
             return self.store(new)
@@ -148,7 +210,11 @@ class SignalStore:
         return sorted(self.outbox.glob("*.json")) if self.outbox.exists() else []
 
     def flush_outbox(self) -> int:
-        """Stores what waits in the outbox; stops at the first database failure."""
+        """Stores what waits in the outbox; stops at the first database failure.
+
+        A file that cannot be read or is not a valid signal (damaged, or written by an
+        older version) is moved to ``<outbox>/onleesbaar/`` with a log line, so it never
+        blocks the signals after it; an operator can look at it there."""
         stored = 0
         for path in self.queued():
             try:
@@ -156,9 +222,24 @@ class SignalStore:
                 self.store(new)
             except DatabaseUnavailable:
                 break
-            path.unlink()
+            except FileNotFoundError:
+                continue  # another flush (thread or process) stored it just now
+            except (ValueError, TypeError, UnicodeDecodeError, OSError) as error:
+                self.set_aside(path, error)
+                continue
+            path.unlink(missing_ok=True)
             stored += 1
         return stored
+
+    def set_aside(self, path: Path, error: Exception) -> None:
+        aside = self.outbox / UNREADABLE
+        aside.mkdir(parents=True, exist_ok=True)
+        try:
+            os.replace(path, aside / path.name)
+        except FileNotFoundError:
+            return
+        logger.error("Outbox file %s is unreadable (%s); moved to %s",
+                     path.name, type(error).__name__, aside)
 
     # -- reading and retention -----------------------------------------------
     def by_reference(self, reference: str) -> Optional[Signal]:

@@ -307,3 +307,34 @@ def all_wijken(gebied: Optional[str] = None, path: Union[str, Path] = DEFAULT_PA
     if gebied is not None:
         return list(gebieden.get(gebied, ()))
     return [wijk for wijken in gebieden.values() for wijk in wijken]
+
+
+# Names that are also everyday words ("op de hoek", "in het centrum van de aandacht",
+# "dat is cool"): in a free message they count only right after a place word or when
+# written with a capital, and never as part of a longer everyday phrase.
+EVERYDAY_NAMES = frozenset({"hoek", "centrum", "noord", "cool", "kaap", "esch", "alexander",
+                            "entrepot", "molenlaan"})
+PLACE_WORDS = frozenset({"in", "wijk", "wijkraad", "gebied", "uit", "buurt", "wijken"})
+_WORD = re.compile(r"[\w'\u2019-]+")
+
+
+def find_location(text: str, locations: Optional[Locations] = None) -> Optional[Location]:
+    """The wijk or gebied named anywhere in a chat message ("en bij ons in Feijenoord?",
+    "wijkraad charlois hier"), or None. Like `match_location`, but an everyday word that is
+    also a name only counts as a place in a place context. Never raises."""
+    if not isinstance(text, str):
+        return None
+    words = _WORD.findall(text[:MAX_INPUT_CHARS])
+    kept = []
+    for position, word in enumerate(words):
+        lower = word.lower()
+        before = [w.lower() for w in words[max(position - 2, 0):position]]
+        if before and before[-1] in ("de", "het"):
+            before = before[:-1]  # "in het centrum"
+        previous = before[-1] if before else ""
+        following = " ".join(w.lower() for w in words[position + 1:position + 3])
+        if lower in EVERYDAY_NAMES and not (
+                previous in PLACE_WORDS or word[0].isupper() or following == "van holland"):
+            continue
+        kept.append(word)
+    return match_location(" ".join(kept), locations) if kept else None

@@ -12,6 +12,8 @@ import pytest
 from servers.runner import free_port, running, staff_server
 from tests.chromium import axe_violations
 from tests.staff_support import PASSWORD, XSS, add_user, make_database, seed_signals
+from wijkveiligheid import inzichten
+from wijkveiligheid.storage import engine_for
 
 LOGS = Path(__file__).resolve().parents[2] / "results" / "server-logs"
 
@@ -22,6 +24,10 @@ def site(tmp_path_factory):
     url = make_database(folder)
     references = seed_signals(url, folder / "outbox")
     add_user(url, "mia", "medewerker")
+    for question, times in [(inzichten.Question("cameratoezicht", "invloed", "Charlois"), 6),
+                            (inzichten.Question("horeca", "", ""), 2)]:
+        for _ in range(times):
+            inzichten.add(engine_for(url), question)
     server = staff_server(free_port(), env={"DATABASE_URL": url,
                                             "STAFF_SECRET_KEY": "browser-test-sleutel"})
     with running([server], LOGS, timeout=180):
@@ -127,9 +133,34 @@ def test_pages_fit_a_tablet_and_a_laptop_screen(browser, site, width, height):
     page = context.new_page()
     try:
         log_in(page, base)
-        for path in ("/signalen", f"/signalen/{references[0]}", "/overzicht"):
+        for path in ("/signalen", f"/signalen/{references[0]}", "/overzicht", "/inzichten"):
             page.goto(f"{base}{path}")
             # Nothing sticks out sideways: wide tables scroll inside their own box.
             assert page.evaluate("document.documentElement.scrollWidth") <= width, path
     finally:
         context.close()
+
+
+def test_the_insights_page_in_the_browser(page, site, tmp_path):
+    base, _ = site
+    log_in(page, base)
+    page.get_by_role("link", name="Inzichten").click()
+    page.wait_for_url(re.compile(r"/inzichten"))
+    assert page.get_by_role("heading", name="Inzichten: vragen in de chat").is_visible()
+    assert page.get_by_role("img", name=re.compile("Staafdiagram: vragen over Horeca")).is_visible()
+    assert page.get_by_role("cell", name="< 5").is_visible()
+    assert axe_violations(page) == []
+
+    page.get_by_label("Gebied").select_option("Charlois")
+    page.get_by_role("button", name="Filteren").click()
+    page.wait_for_url(re.compile(r"gebied=Charlois"))
+    assert page.get_by_role("cell", name="6", exact=True).is_visible()
+    assert page.get_by_role("cell", name="< 5").count() == 0
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Exporteer als CSV").click()
+    saved = tmp_path / "inzichten.csv"
+    download.value.save_as(saved)
+    rows = list(csv.DictReader(io.StringIO(saved.read_text(encoding="utf-8-sig")),
+                               delimiter=";"))
+    assert [(r["gebied"], r["onderwerp"], r["aantal"]) for r in rows] == [
+        ("Charlois", "Cameratoezicht", "6")]

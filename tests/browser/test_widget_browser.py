@@ -14,9 +14,9 @@ import pytest
 import requests
 from playwright.sync_api import Page, expect
 
-from servers.runner import Server, action_server, free_port, rasa_server, running, widget_server
+from servers.runner import Server, free_port, running, widget_server
 from tests.chromium import axe_violations
-from tests.conftest import LOGS, MODEL, migrate
+from tests.conftest import LOGS
 from wijkveiligheid.settings import MAX_MESSAGE_CHARS
 
 pytestmark = pytest.mark.e2e
@@ -36,22 +36,15 @@ class Site:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Iterator[Site]:
-    if not MODEL.exists():
-        pytest.fail(f"No trained model at {MODEL}: run `make test`, which trains first.")
-    work = tmp_path_factory.mktemp("widget")
-    signals = f"sqlite:///{work / 'signalen.db'}"
-    migrate(signals)
-    site_port, rasa_port, action_port = free_port(), free_port(), free_port()
-    url = f"http://127.0.0.1:{site_port}"
-    actions = action_server(action_port, env={"DATABASE_URL": signals,
-                                              "SIGNAL_OUTBOX": str(work / "outbox")})
-    # As `make run`: the page answers at both names of this machine, and Rasa allows both.
-    rasa = rasa_server(MODEL, port=rasa_port, action_port=action_port, work_dir=work,
-                       cors=[f"http://localhost:{site_port}", url])
-    website = widget_server(site_port, rasa_url=f"http://localhost:{rasa_port}")
-    with running([actions, rasa, website], LOGS):
-        yield Site(url, rasa, actions, site_port)
+def site(servers, widget_port) -> Iterator[Site]:
+    """The demo website in front of the session's Rasa and action servers (tests/conftest.py:
+    the model loads once). As `make run`: the page answers at both names of this machine,
+    and Rasa allows both origins."""
+    rasa, actions = servers["rasa"], servers["actions"]
+    rasa_port = int(rasa.health_url.split(":")[2].split("/")[0])
+    website = widget_server(widget_port, rasa_url=f"http://localhost:{rasa_port}")
+    with running([website], LOGS):
+        yield Site(f"http://127.0.0.1:{widget_port}", rasa, actions, widget_port)
 
 
 @pytest.fixture

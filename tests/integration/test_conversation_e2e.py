@@ -9,23 +9,31 @@ from tests.conftest import LOGS, Chat
 pytestmark = pytest.mark.e2e
 
 
+def from_topic(answer: str, topic) -> bool:
+    """The answer is one of the topic's answers: a question item's or a short one."""
+    texts = [item.antwoord for item in topic.vragen]
+    texts += [t for t in (topic.kort.uitleg, topic.kort.invloed, topic.kort.melden,
+                          topic.kort.signaal) if t]
+    return any(text in answer for text in texts)
+
+
 def test_topic_question_sets_topic_and_kind(chat: Chat, kb):
     answer = chat.text("mogen wij als wijkraad meebeslissen over camera's in onze wijk?")
-    assert "Cameratoezicht" in answer and "adviseren" in answer
+    assert from_topic(answer, kb.topic("cameratoezicht")) and "wijkmanager" in answer
     assert chat.slots()["onderwerp"] == "cameratoezicht"
     assert chat.slots()["vraagsoort"] == "invloed"
 
 
 def test_described_topic_is_recognised(chat: Chat, kb):
     answer = chat.text("er is deze week twee keer ingebroken in onze straat")
-    assert kb.topic("high_impact_crimes").naam in answer
+    assert from_topic(answer, kb.topic("high_impact_crimes"))
     assert chat.slots()["onderwerp"] == "high_impact_crimes"
 
 
 def test_follow_up_keeps_the_topic(chat: Chat, kb):
     chat.text("hoe werkt cameratoezicht eigenlijk?")
     answer = chat.text("en mogen wij daar iets over zeggen?")
-    assert "Cameratoezicht: wat kan de wijkraad?" in answer
+    assert from_topic(answer, kb.topic("cameratoezicht")) and "wijkmanager" in answer
     assert chat.slots()["onderwerp"] == "cameratoezicht"
     assert chat.slots()["vraagsoort"] == "invloed"
 
@@ -44,19 +52,28 @@ def test_housing_nuisance_goes_to_the_meldpunt(chat: Chat, kb):
 def test_emergency_gets_112_first(chat: Chat):
     chat.text("hoe werkt cameratoezicht")
     messages = chat.say("help er wordt nu ingebroken bij mijn buren")
-    assert messages[0]["text"].startswith("**Bel nu 112.**")
+    assert messages[0]["text"].startswith("**Bel nu 112**")
+
+
+def trigger(chat: Chat, intent: str, entities: dict) -> list:
+    """Sends an intent as the NLU would give it, through Rasa's HTTP API (token only):
+    the public channel refuses forged "/" commands."""
+    response = requests.post(f"{chat.base}/conversations/{chat.sender}/trigger_intent",
+                             params={"token": chat.api_token, "output_channel": "latest"},
+                             json={"name": intent, "entities": entities}, timeout=60)
+    assert response.status_code == 200, response.text
+    return [m.get("text", "") for m in response.json()["messages"]]
 
 
 def test_a_topic_question_that_may_be_an_emergency_gets_112_then_the_answer(chat: Chat, kb):
     # What bot.noodgeval makes of a topic message with a plausible emergency score.
-    both = [m.get("text", "") for m in chat.say(
-        '/noodgeval{"onderwerp": "high_impact_crimes", "vraagsoort": "melden"}')]
+    both = trigger(chat, "noodgeval", {"onderwerp": "high_impact_crimes", "vraagsoort": "melden"})
     assert chat.slots()["onderwerp"] == "high_impact_crimes"
     # A plain emergency gets 112 alone, not the previous topic's answer again.
-    emergency = [m.get("text", "") for m in chat.say("/noodgeval")]
-    assert emergency[0].startswith("**Bel nu 112.**")
+    emergency = trigger(chat, "noodgeval", {})
+    assert emergency[0].startswith("**Bel nu 112**")
     assert both[:len(emergency)] == emergency
-    assert f"{kb.topic('high_impact_crimes').naam}: melden" in "\n".join(both[len(emergency):])
+    assert from_topic("\n".join(both[len(emergency):]), kb.topic("high_impact_crimes"))
 
 
 def test_out_of_scope_is_honest_and_clears_the_topic(chat: Chat):
@@ -77,7 +94,7 @@ def test_what_can_i_ask_offers_topic_buttons_that_work(chat: Chat, kb):
     buttons = messages[0]["buttons"]
     assert len(buttons) == 14
     answer = "\n".join(m["text"] for m in chat.say(buttons[5]["payload"]))
-    assert kb.topic("voetbal").naam in answer
+    assert from_topic(answer, kb.topic("voetbal"))
     assert chat.slots()["onderwerp"] == "voetbal"
 
 
@@ -108,9 +125,31 @@ def test_answers_still_come_when_the_action_server_is_down(servers, kb):
     try:
         chat = Chat(servers["rasa"])
         answer = chat.text("wat doet de gemeente aan overlast op straat?")
-        assert kb.topic("overlast_op_straat").naam in answer
+        assert from_topic(answer, kb.topic("overlast_op_straat"))
         # Even where the off-topic flow calls a custom action, the reply comes first.
         assert "niet mee helpen" in chat.text("hoe vraag ik een paspoort aan")
     finally:
         servers["actions"].start(LOGS)
         servers["actions"].wait_until_up(timeout=120)
+
+
+def test_a_wijk_follow_up_answers_for_that_wijk(chat: Chat, kb):
+    chat.text("wat doet een stadsmarinier eigenlijk?")
+    answer = chat.text("en bij ons in carnise?")  # a typo, lower case
+    assert answer.startswith("Ja, in Carnisse werkt een stadsmarinier")
+    assert chat.slots()["onderwerp"] == "stadsmariniers"
+    assert (chat.slots()["wijk"], chat.slots()["gebied"]) == ("Carnisse", "Charlois")
+    assert "Hillesluis" in chat.text("en in welke wijken zitten ze?")
+    other = chat.text("en bij ons in Ommoord?")
+    assert other.startswith("Nee, in Ommoord werkt geen stadsmarinier")
+
+
+def test_a_plain_signal_wish_starts_the_form_with_topic_and_wijk(chat: Chat, kb):
+    chat.text("wij zijn wijkraad Spangen")
+    reply = chat.say("ik wil doorgeven dat er elke avond gedeald wordt bij het speeltuintje")
+    assert chat.slots()["requested_slot"] == "signaal_onderwerp"
+    assert "Gaat je signaal over: Overlast op straat?" in reply[0]["text"]
+    chat.text("ja")
+    # The wijk named earlier is not asked again: the form goes on to the description.
+    assert chat.slots()["signaal_wijk"] == "Spangen"
+    assert chat.slots()["requested_slot"] == "signaal_beschrijving"

@@ -25,7 +25,8 @@ def test_every_setting_comes_from_the_environment(monkeypatch):
     assert endpoints.action.url == SETTINGS["ACTION_SERVER_URL"]
     assert endpoints.action.headers == {"Authorization": "Bearer t0k3n"}
     store = endpoints.tracker_store
-    assert (store.type, store.url, store.kwargs["dialect"]) == ("SQL", "10.0.1.30", "postgresql")
+    assert (store.type, store.url, store.kwargs["dialect"]) == (
+        "bot.tracker_store.PrivateSQLTrackerStore", "10.0.1.30", "postgresql")
     assert store.kwargs["password"] == "p#ss: w0rd"  # taken as it is, never parsed as YAML
     assert store.kwargs["query"]["sslmode"] == "verify-full"
     assert "login_db" not in store.kwargs  # it would drop Rasa's pool settings

@@ -82,10 +82,10 @@ def test_one_conversation_over_two_servers_survives_a_restart(cluster):
     chat = SharedConversation()
 
     # A topic question on A, the follow-up on B: B knows the topic A found.
-    assert "Cameratoezicht" in chat.text(a, "hoe werkt cameratoezicht eigenlijk?")
+    assert "camera" in chat.text(a, "hoe werkt cameratoezicht eigenlijk?").lower()
     assert chat.tracker(b)["slots"]["onderwerp"] == "cameratoezicht"
-    assert "Cameratoezicht: wat kan de wijkraad?" in chat.text(
-        b, "en mogen wij daar iets over zeggen?")
+    # The influence answer ends with the wijkmanager as the route for thinking along.
+    assert "wijkmanager" in chat.text(b, "en mogen wij daar iets over zeggen?")
     slots = chat.tracker(a)["slots"]
     assert (slots["onderwerp"], slots["vraagsoort"]) == ("cameratoezicht", "invloed")
 

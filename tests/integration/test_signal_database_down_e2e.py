@@ -1,11 +1,19 @@
-"""The signals database (a real PostgreSQL server) stops in the middle of a conversation."""
+"""The signals database (a real PostgreSQL server) stops in the middle of a conversation.
+
+Uses the session's Rasa server (the model loads once per test run); only its action
+server is swapped for one on PostgreSQL, on the same port, and put back afterwards.
+"""
 from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import Dict, Iterator
 
 import pytest
 
 from servers.postgres import postgres_server
-from servers.runner import action_server, free_port, rasa_server, running
-from tests.conftest import LOGS, MODEL, Chat, migrate
+from servers.runner import Server, action_server, running
+from tests.conftest import LOGS, Chat
+from tests.databases import migrate
 from wijkveiligheid.storage import SignalStore, engine_for
 
 pytestmark = pytest.mark.e2e
@@ -20,16 +28,30 @@ def fill_form(chat: Chat) -> str:
     return chat.text("ja")  # the confirmation that stores the signal
 
 
-def test_signal_survives_a_database_outage(tmp_path):
+@contextmanager
+def actions_with(servers: Dict[str, Server], env: Dict[str, str]) -> Iterator[None]:
+    """The session's action server runs with `env` added while the block runs."""
+    original = servers["actions"]
+    original.stop()
+    port = int(original.health_url.split(":")[2].split("/")[0])
+    swapped = action_server(port, env={**original.env, **env})
+    swapped.name = "actions-postgres"
+    try:
+        with running([swapped], LOGS):
+            yield
+    finally:
+        original.start(LOGS)
+        original.wait_until_up(timeout=180)
+
+
+def test_signal_survives_a_database_outage(servers, tmp_path):
+    rasa = servers["rasa"]
     with postgres_server() as database:
         migrate(database.url)
         outbox = tmp_path / "outbox"
-        action_port = free_port()
-        actions = action_server(action_port, env={"DATABASE_URL": database.url,
-                                                  "SIGNAL_OUTBOX": str(outbox)})
-        rasa = rasa_server(MODEL, port=free_port(), action_port=action_port, work_dir=tmp_path)
         try:
-            with running([actions, rasa], LOGS):
+            with actions_with(servers, {"DATABASE_URL": database.url,
+                                        "SIGNAL_OUTBOX": str(outbox)}):
                 first = Chat(rasa)
                 for answer in ANSWERS:
                     first.text(answer)

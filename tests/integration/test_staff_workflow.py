@@ -14,8 +14,13 @@ from sqlalchemy import func, inspect, select
 from staff import workflow
 from staff.models import AuditEntry
 from staff.queries import by_reference
-from tests.conftest import migrate
-from tests.databases import DATABASES, migrated_database, postgres_url  # noqa: F401 - fixture
+from tests.databases import (  # noqa: F401 - postgres_url: fixture
+    DATABASES,
+    fresh_sqlite,
+    migrate,
+    migrated_database,
+    postgres_url,
+)
 from tests.staff_support import seed_signals, sessions
 from wijkveiligheid.models import StatusNote
 from wijkveiligheid.storage import SignalStore, engine_for
@@ -25,8 +30,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture(params=DATABASES)
 def database(request, tmp_path):
-    tables = ["signaal_notities", "auditlog", "signalen"]
-    with migrated_database(request, tmp_path, tables) as url:
+    with migrated_database(request, tmp_path) as url:
         yield url, seed_signals(url, tmp_path / "outbox")
 
 
@@ -102,8 +106,7 @@ def test_a_signal_walks_the_whole_workflow_and_every_step_is_recorded(database):
 @pytest.mark.parametrize("old,new", [(a, b) for a, b in ALL_PAIRS
                                      if b not in workflow.allowed_next(a)])
 def test_every_forbidden_transition_is_refused_and_changes_nothing(tmp_path, old, new):
-    url = f"sqlite:///{tmp_path / 'signalen.db'}"
-    migrate(url)
+    url = fresh_sqlite(tmp_path)
     reference = seed_signals(url, tmp_path / "outbox")[0]
     with sessions(url)() as session:
         signal = by_reference(session, reference)

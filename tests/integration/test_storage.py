@@ -3,19 +3,26 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
+from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import inspect
 
 from servers.postgres import postgres_server
-from tests.conftest import migrate
-from tests.databases import DATABASES, migrated_database, new_signal, postgres_url  # noqa: F401 - fixture
+from tests.databases import (  # noqa: F401 - postgres_url: fixture
+    DATABASES,
+    fresh_sqlite,
+    migrate,
+    migrated_database,
+    new_signal,
+    postgres_url,
+)
 from wijkveiligheid.storage import SignalStore, engine_for, hash_conversation
 
 
 @pytest.fixture(params=DATABASES)
 def store(request, tmp_path):
-    with migrated_database(request, tmp_path, tables=["signalen"]) as url:
+    with migrated_database(request, tmp_path) as url:
         yield SignalStore(url, outbox=tmp_path / "outbox")
 
 
@@ -77,9 +84,7 @@ def test_unreachable_database_queues_in_the_outbox_and_flushes_later(tmp_path):
                        outbox=tmp_path / "outbox")
     assert dead.store_or_queue(new_signal("queued")) is None
     assert len(dead.queued()) == 1
-    url = f"sqlite:///{tmp_path / 'signalen.db'}"
-    migrate(url)
-    alive = SignalStore(url, outbox=tmp_path / "outbox")
+    alive = SignalStore(fresh_sqlite(tmp_path), outbox=tmp_path / "outbox")
     assert alive.flush_outbox() == 1
     assert alive.queued() == [] and len(alive.all()) == 1
     assert alive.flush_outbox() == 0  # exactly once
@@ -102,3 +107,14 @@ def test_database_stopped_mid_conversation_loses_nothing(tmp_path):
         assert len(stored) == 3
         assert len({s.idempotentie_sleutel for s in stored}) == 3
         engine_for(server.url).dispose()
+
+
+@pytest.mark.parametrize("kind", DATABASES)
+def test_each_test_database_is_a_fresh_copy_of_the_template(request, tmp_path, kind):
+    request = SimpleNamespace(param=kind, getfixturevalue=request.getfixturevalue)
+    with migrated_database(request, tmp_path / "a") as first:
+        SignalStore(first, outbox=tmp_path / "outbox").store(new_signal("only-here"))
+        with migrated_database(request, tmp_path / "b") as second:
+            assert first != second
+            assert SignalStore(second, outbox=tmp_path / "outbox").all() == []
+        assert len(SignalStore(first, outbox=tmp_path / "outbox").all()) == 1

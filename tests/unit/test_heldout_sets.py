@@ -5,17 +5,14 @@ from pathlib import Path
 import pytest
 import yaml
 
+from scripts import nlu_data
+
 ROOT = Path(__file__).resolve().parents[2]
 HELDOUT_SETS = sorted((ROOT / "tests" / "heldout").glob("nlu*.yml"))
 
 
 def messages(path: Path) -> set:
-    found = set()
-    for block in yaml.safe_load(path.read_text(encoding="utf-8"))["nlu"]:
-        for line in block.get("examples", "").splitlines():
-            if line.strip().startswith("- "):
-                found.add(" ".join(line.strip()[2:].lower().split()))
-    return found
+    return {" ".join(example.text.lower().split()) for example in nlu_data.read(path)}
 
 
 def test_there_are_heldout_sets():
@@ -32,3 +29,32 @@ def test_no_heldout_message_is_a_training_example(heldout):
 def test_every_heldout_block_has_messages(heldout):
     for block in yaml.safe_load(heldout.read_text(encoding="utf-8"))["nlu"]:
         assert block.get("examples", "").strip(), f"{heldout.name}: empty block {block['intent']}"
+
+
+ANSWER_SETS = ROOT / "tests" / "heldout" / "antwoorden"
+
+
+def answer_set_messages() -> set:
+    questions = yaml.safe_load((ANSWER_SETS / "vragen_v1.yml").read_text(encoding="utf-8"))
+    talks = yaml.safe_load((ANSWER_SETS / "gesprekken_v1.yml").read_text(encoding="utf-8"))
+    found = {q["vraag"] for q in questions["vragen"]}
+    found |= {turn["bericht"] for talk in talks["gesprekken"] for turn in talk["beurten"]}
+    return {" ".join(text.lower().split()) for text in found}
+
+
+def test_the_answer_sets_are_big_enough():
+    questions = yaml.safe_load((ANSWER_SETS / "vragen_v1.yml").read_text(encoding="utf-8"))
+    talks = yaml.safe_load((ANSWER_SETS / "gesprekken_v1.yml").read_text(encoding="utf-8"))
+    assert len(questions["vragen"]) >= 150 and len(talks["gesprekken"]) >= 20
+    assert all(q.get("feiten") is not None for q in questions["vragen"])
+
+
+def test_no_answer_set_message_is_trained_on(kb):
+    """Neither an NLU example nor a question item's phrasing in the knowledge file."""
+    phrasings = {" ".join(text.lower().split())
+                 for subject in [*kb.topics.values(), kb.introduction]
+                 for item in subject.vragen for text in item.voorbeelden}
+    # Short replies ("ja", "nee", "ja graag") are everyday words, not copies.
+    held = {text for text in answer_set_messages() if len(text.split()) > 3}
+    copied = held & (phrasings | messages(ROOT / "bot" / "data" / "nlu.yml"))
+    assert not copied, f"held-out answer-set messages that are trained on: {sorted(copied)}"

@@ -16,6 +16,7 @@ from wijkveiligheid.knowledge import (
     load_knowledge,
 )
 
+ROOT = Path(__file__).resolve().parents[2]
 BROCHURE = Path(__file__).resolve().parents[3] / "shared/seed/veiligheid-en-het-wijkakkoord.txt"
 
 
@@ -62,6 +63,8 @@ def test_an_unknown_influence_level_fails_loading(tmp_path):
         ("stadsmariniers", "meedenken"),
         ("overlast_op_straat", "signalen_doorgeven"),
         ("woonoverlast", "informatie_ontvangen"),
+        # The wijkmanager advises on permits; the wijkraad passes signals and advice on.
+        ("evenementen", "signalen_doorgeven"),
     ],
 )
 def test_influence_levels_follow_the_brochure(kb, topic_id, level):
@@ -133,3 +136,41 @@ def test_contacts_can_be_changed_by_editing_the_file(tmp_path):
     changed.write_text(yaml.safe_dump(contacts, allow_unicode=True), encoding="utf-8")
     kb = load_knowledge(TOPICS_FILE, changed)
     assert kb.contacts.veiligheidsloket.url == "https://voorbeeld.rotterdam.nl/loket"
+
+
+def test_every_fixed_text_fills_in(kb):
+    """teksten.yml: each text formats with the placeholders the code fills in."""
+    from wijkveiligheid.knowledge import TEXT_VALUES
+
+    for section in kb.teksten.__fields__:
+        for name, template in getattr(kb.teksten, section).dict().items():
+            assert kb.say(template, **{key: "x" for key in TEXT_VALUES}), (section, name)
+
+
+def test_no_sentence_the_assistant_says_is_written_in_python():
+    """The assistant's texts live in the knowledge files and the domain; its Python code
+    (bot/, actions/) only fills them in. Log lines and patterns are not said to anyone."""
+    import ast
+    import re
+
+    dutch = re.compile(r"\b(je|jij|jouw|het|een|de|niet|wil|kies|typ|bel|meld)\b", re.IGNORECASE)
+    found = []
+    for room in ("bot", "actions"):
+        for path in (ROOT / room).rglob("*.py"):
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            skip = set()
+            for node in ast.walk(tree):
+                if isinstance(node, (ast.Module, ast.FunctionDef, ast.ClassDef,
+                                     ast.AsyncFunctionDef)) and node.body \
+                        and isinstance(node.body[0], ast.Expr):
+                    skip.add(id(node.body[0].value))  # docstrings
+                if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                        and node.func.attr in ("debug", "info", "warning", "error", "exception"):
+                    skip.update(id(arg) for arg in ast.walk(node))  # log lines
+            for node in ast.walk(tree):
+                if (isinstance(node, ast.Constant) and isinstance(node.value, str)
+                        and id(node) not in skip and "\\b" not in node.value
+                        and re.search(r"[.?!:]\s*$", node.value)
+                        and len(node.value.split()) >= 4 and dutch.search(node.value)):
+                    found.append(f"{path.relative_to(ROOT)}: {node.value[:60]!r}")
+    assert not found, found

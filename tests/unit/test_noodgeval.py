@@ -4,11 +4,13 @@ from __future__ import annotations
 import pytest
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.noodgeval import NoodgevalVoorrang
+from bot.noodgeval import NoodgevalVoorrang, answers_with_112, emergency_first
+
+ACUTE = "er staat een man met een mes voor onze deur"
 
 
-def parsed(intent: str, confidence: float, emergency: float) -> Message:
-    message = Message(data={"text": "iets"})
+def parsed(intent: str, confidence: float, emergency: float, text: str = ACUTE) -> Message:
+    message = Message(data={"text": text})
     message.set("intent", {"name": intent, "confidence": confidence})
     message.set("intent_ranking", [{"name": intent, "confidence": confidence},
                                    {"name": "noodgeval", "confidence": emergency}])
@@ -64,3 +66,35 @@ def test_no_ranking_means_no_change():
     message = Message(data={"text": ""})
     message.set("intent", {"name": "nlu_fallback", "confidence": 0.0})
     assert classify(message) == "nlu_fallback"
+
+
+@pytest.mark.parametrize("text", [
+    "en wie beslist dat?", "en bij ons in Charlois?", "waar meld ik dat",
+    "er staat nu al 3 uur een groep jongeren te schreeuwen bij de bushalte",
+    "ik vermoed dat er in het pand naast ons illegaal mensen wonen",
+    "al weken harde muziek tot diep in de nacht van de bovenburen",
+])
+def test_short_follow_ups_and_plainly_non_acute_messages_keep_their_answer(text):
+    assert classify(parsed("overlast_op_straat", 0.6, 0.4, text)) == "overlast_op_straat"
+
+
+@pytest.mark.parametrize("text", [
+    "er wordt nu ingebroken bij de buren", "help brand", "mijn buurman slaat zijn vrouw",
+    "er ligt iemand op straat die niet ademt", "al weken bedreigt hij me en nu staat hij hier",
+])
+def test_danger_words_always_count(text):
+    assert emergency_first(text, "overlast_op_straat", 0.4, 0.1)
+
+
+def test_the_rule_never_fires_below_the_threshold_or_for_small_talk():
+    assert not emergency_first(ACUTE, "overlast_op_straat", 0.05, 0.1)
+    assert not emergency_first(ACUTE, "begroeting", 0.9, 0.1)
+
+
+@pytest.mark.parametrize("intent", ["noodgeval", "high_impact_crimes", "vervolgvraag",
+                                    "nlu_fallback", "begroeting", "bevestigen"])
+@pytest.mark.parametrize("emergency", [0.0, 0.14, 0.15, 0.16, 0.6])
+def test_the_rule_the_scripts_measure_is_the_components(intent, emergency):
+    # scripts/noodgeval_drempel.py calls answers_with_112: it must decide as the pipeline does.
+    component_says_112 = classify(parsed(intent, 0.5, emergency)) == "noodgeval"
+    assert answers_with_112(intent, emergency, 0.15, ACUTE) == component_says_112

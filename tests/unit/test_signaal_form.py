@@ -17,6 +17,7 @@ from actions.signaal import (
     valid_contact,
     yes_or_no,
 )
+from wijkveiligheid.settings import MAX_MESSAGE_CHARS
 
 
 def tracker(slots: Optional[Dict[str, Any]] = None, intent: str = "") -> Tracker:
@@ -69,7 +70,7 @@ def test_wijk_is_matched_forgivingly(text, wijk, gebied):
 def test_unknown_wijk_gets_an_explanation_and_a_second_chance():
     result, messages = validate("signaal_wijk", "Amsterdam")
     assert result["signaal_wijk"] is None and result["signaal_mislukt"] == 1
-    assert "niet in Rotterdam" in messages[0]["text"]
+    assert messages[0]["response"] == "utter_signaal_wijk_onbekend"
 
 
 def test_repeated_failures_end_the_form_politely():
@@ -87,9 +88,11 @@ def test_description_needs_a_few_words(text):
     assert result["signaal_beschrijving"] is None and messages
 
 
-def test_description_is_limited_to_2000_characters():
-    result, messages = validate("signaal_beschrijving", "woord " * 2000)
-    assert result["signaal_beschrijving"] is None and "te lang" in messages[0]["text"]
+def test_description_is_limited_to_one_chat_message():
+    # The channel's one limit: a longer description could never arrive in one message.
+    result, messages = validate("signaal_beschrijving", "woord " * (MAX_MESSAGE_CHARS // 5))
+    assert result["signaal_beschrijving"] is None
+    assert messages[0]["response"] == "utter_signaal_beschrijving_te_lang"
 
 
 def test_description_is_redacted_and_the_user_is_told():

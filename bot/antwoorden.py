@@ -1,0 +1,285 @@
+"""Puts together the answer to a topic question: the specific answer first, then at most
+one line about the next step, then quick replies for the other kinds of question.
+
+Everything it says comes from the knowledge files (``wijkveiligheid/kennis``): the
+question items and short answers of ``onderwerpen.yml`` and the contact points of
+``contactpunten.yml``. ``bot/nlg.py`` calls `compose` for ``utter_antwoord`` in the Rasa
+server itself, so an answer never waits for the action server.
+
+Choosing the answer: the topic and the kind of question come from the NLU (slots
+``onderwerp`` and ``vraagsoort``). Among the topic's items of that kind, `QuestionRanker`
+picks the one whose example phrasings are most like the message (tf-idf on character
+n-grams and words, a linear SVM per topic and kind). When even the nearest phrasing is
+less similar than `MIN_SIMILARITY`, no item fits and the topic's short general answer for
+that kind is given.
+These choices were made on the items' own examples, each left out in turn
+(``scripts/vraagkeuze.py`` prints the figures; docs/nlu-data.md).
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
+
+import numpy as np
+import scipy.sparse
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.preprocessing import normalize
+from sklearn.svm import LinearSVC
+
+from wijkveiligheid.knowledge import (
+    INTRODUCTION_INTENT,
+    Introduction,
+    Knowledge,
+    Question,
+    Topic,
+)
+
+Response = Dict[str, Any]
+Subject = Union[Topic, Introduction]
+
+# Chosen on the items' examples, each left out in turn (scripts/vraagkeuze.py).
+MIN_SIMILARITY = 0.1
+# How much more the topic-wide model must prefer an item of another kind when no item of
+# the predicted kind claims the question.
+OTHER_KIND_MARGIN = 0.3
+
+# The quick replies (their titles are in teksten.yml): one per kind, and a signal.
+KIND_PAYLOADS = {
+    "uitleg": '/vervolgvraag{"vraagsoort": "uitleg", "vraag": "wie_beslist"}',
+    "invloed": '/vervolgvraag{"vraagsoort": "invloed"}',
+    "melden": '/vervolgvraag{"vraagsoort": "melden"}',
+}
+SIGNAL_PAYLOAD = "/signaal_doorgeven"
+WHO_DECIDES = "wie_beslist"
+
+
+def normalise(text: str) -> str:
+    """Lower case, no accents, only letters, digits and single spaces."""
+    text = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode()
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", text.lower()).split())
+
+
+class QuestionRanker:
+    """Finds the question item of a topic that a message asks.
+
+    Per topic and kind, a linear SVM on the items' phrasings and answers picks the item;
+    a message whose nearest phrasing is less similar than `MIN_SIMILARITY` fits none."""
+
+    def __init__(self, kb: Knowledge) -> None:
+        self.subjects: Dict[str, Subject] = {**kb.topics, INTRODUCTION_INTENT: kb.introduction}
+        texts, owners = [], []
+        for key, subject in self.subjects.items():
+            for item in subject.vragen:
+                for text in [*item.voorbeelden, item.antwoord]:
+                    texts.append(normalise(text))
+                    owners.append((key, item.id))
+        self.characters = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5),
+                                          sublinear_tf=True)
+        self.words = TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True,
+                                     token_pattern=r"(?u)\b\w+\b")
+        self.owners = owners
+        self.matrix = self.vectors(texts, fit=True) if texts else None
+        # The rows of each (subject, kind), and of each subject as a whole (kind None).
+        self.groups: Dict[Tuple[str, Optional[str]], List[int]] = {}
+        kinds = {(key, item.id): item.vraagsoort.value
+                 for key, subject in self.subjects.items() for item in subject.vragen}
+        for row, (key, item_id) in enumerate(owners):
+            self.groups.setdefault((key, kinds[(key, item_id)]), []).append(row)
+            self.groups.setdefault((key, None), []).append(row)
+        self.models = {group: self.fit(rows) for group, rows in self.groups.items()}
+
+    def vectors(self, texts: Sequence[str], fit: bool = False) -> scipy.sparse.csr_matrix:
+        parts = []
+        for vectorizer in (self.characters, self.words):
+            part = vectorizer.fit_transform(texts) if fit else vectorizer.transform(texts)
+            parts.append(normalize(part))
+        return normalize(scipy.sparse.hstack(parts).tocsr())
+
+    def fit(self, rows: List[int]) -> Optional[LinearSVC]:
+        labels = [self.owners[row][1] for row in rows]
+        if len(set(labels)) < 2:
+            return None
+        return LinearSVC(C=1.0, random_state=1).fit(self.matrix[rows], labels)
+
+    def scores(self, subject_key: str, text: str, kind: Optional[str] = None,
+               leave_out: Optional[int] = None) -> List[Tuple[Question, float, float]]:
+        """The subject's items of this kind (all its items if it has none of this kind),
+        best first, each with the SVM's score and its nearest phrasing's similarity.
+        `leave_out` drops one row and retrains (scripts/vraagkeuze.py)."""
+        subject = self.subjects.get(subject_key)
+        if subject is None or self.matrix is None or not normalise(text):
+            return []
+        group = (subject_key, kind) if (subject_key, kind) in self.groups else (subject_key, None)
+        rows = [row for row in self.groups[group] if row != leave_out]
+        model = self.models[group] if leave_out is None else self.fit(rows)
+        vector = self.vectors([normalise(text)])
+        similarity = (self.matrix[rows] @ vector.T).toarray().ravel()
+        nearest: Dict[str, float] = {}
+        for row, value in zip(rows, similarity, strict=True):
+            item_id = self.owners[row][1]
+            nearest[item_id] = max(nearest.get(item_id, 0.0), float(value))
+        decision: Dict[str, float] = dict(nearest)
+        if model is not None:
+            values = np.atleast_1d(model.decision_function(vector).ravel())
+            if len(model.classes_) == 2:
+                values = np.array([-values[0], values[0]])
+            decision = {str(c): float(v) for c, v in zip(model.classes_, values, strict=True)}
+        items = {item.id: item for item in subject.vragen}
+        ranked = [(items[item_id], decision.get(item_id, -9.0), nearest[item_id])
+                  for item_id in nearest]
+        return sorted(ranked, key=lambda entry: -entry[1])
+
+    def best(self, subject_key: str, text: str, kind: Optional[str] = None,
+             threshold: float = MIN_SIMILARITY) -> Optional[Question]:
+        ranked = self.scores(subject_key, text, kind)
+        if not ranked or max(entry[2] for entry in ranked) < threshold:
+            return None
+        if ranked[0][1] < 0 and kind is not None:
+            # No item of this kind claims the question: the kind may be wrong ("wat mag er
+            # in het wijkakkoord staan?" read as uitleg). An item of another kind that the
+            # topic-wide model clearly prefers answers it instead.
+            anywhere = self.scores(subject_key, text, None)
+            if anywhere and anywhere[0][1] > max(0.0, ranked[0][1] + OTHER_KIND_MARGIN):
+                return anywhere[0][0]
+        return ranked[0][0]
+
+
+@dataclass(frozen=True)
+class Turn:
+    """What the assistant knows when it answers a topic question."""
+
+    topic: Optional[str]       # slot onderwerp, or None
+    kind: Optional[str]        # slot vraagsoort, or None
+    intent: Optional[str]      # the intent of the latest message
+    text: str                  # the latest message
+    wijk: Optional[str] = None     # a wijk named in the latest message
+    gebied: Optional[str] = None   # its gebied (or the gebied named)
+    question: Optional[str] = None  # a question item asked for by a quick reply
+    english: bool = False
+
+
+def words(text: str) -> int:
+    """Words a reader reads: a link counts by its text, not its address."""
+    return len(re.findall(r"\w+", re.sub(r"\]\([^)]*\)", "]", text)))
+
+
+def asks_which_wijken(text: str) -> bool:
+    return bool(re.search(r"\b(welke|wat voor) (wijk|wijken|buurt|buurten|gebied|gebieden)\b"
+                          r"|\bwaar (zijn|zitten|werken|komen|staan) (ze|die|er)\b",
+                          normalise(text)))
+
+
+def subject_of(kb: Knowledge, turn: Turn) -> Optional[Tuple[str, Subject]]:
+    if turn.intent == INTRODUCTION_INTENT:
+        return INTRODUCTION_INTENT, kb.introduction
+    if turn.topic in kb.topics:
+        return turn.topic, kb.topics[turn.topic]
+    return None
+
+
+def general_answer(subject: Subject, kind: str) -> str:
+    return getattr(subject.kort, kind, None) or subject.kort.uitleg
+
+
+def place_answer(kb: Knowledge, subject: Subject, turn: Turn) -> Optional[str]:
+    """The answer about a named wijk, or to "in welke wijken?", where the brochure has it."""
+    places = getattr(subject, "plaatsen", None)
+    where = turn.wijk or turn.gebied
+    if asks_which_wijken(turn.text) and not where:
+        if places:
+            return places.welke
+        return kb.say(kb.teksten.antwoord.geen_aparte_wijken, onderwerp=subject.naam.lower())
+    if where and places:
+        text = places.wel if places.applies_to(turn.wijk, turn.gebied) else places.niet
+        return text.format(wijk=where, gebied=turn.gebied or where)
+    return None
+
+
+def next_step(kb: Knowledge, subject: Subject, kind: str, turn: Turn) -> Optional[str]:
+    """At most one short line about what to do next."""
+    texts = kb.teksten.antwoord
+    where = turn.wijk or turn.gebied
+    if where and not getattr(subject, "plaatsen", None):
+        return kb.say(texts.wijk_volgende_stap, wijk=where, gebied=turn.gebied or where)
+    if kind == "invloed" or isinstance(subject, Introduction):
+        return kb.say(texts.invloed_volgende_stap)
+    if kind == "melden":
+        lines = [kb.contact_line(kb.contacts.for_report(subject.melden.waar))]
+        lines += [kb.contacts.doorverwijzingen[key].uitleg for key in subject.doorverwijzen]
+        return "\n".join(lines)
+    if kind == "signaal":
+        return kb.say(texts.signaal_volgende_stap)
+    return None
+
+
+def buttons_for(kb: Knowledge, subject: Subject, kind: str) -> List[Dict[str, str]]:
+    titles = kb.teksten.knoppen
+    kinds = ["invloed"] if isinstance(subject, Introduction) else list(KIND_PAYLOADS)
+    buttons = [{"title": getattr(titles, other), "payload": KIND_PAYLOADS[other]}
+               for other in kinds if other != kind]
+    if isinstance(subject, Topic):
+        buttons.append({"title": titles.signaal, "payload": SIGNAL_PAYLOAD})
+    return buttons
+
+
+def compose(kb: Knowledge, ranker: Optional[QuestionRanker], turn: Turn
+            ) -> Optional[Response]:
+    """The answer to the turn's topic question, or None when no topic is known."""
+    found = subject_of(kb, turn)
+    if found is None:
+        return None
+    key, subject = found
+    kind = turn.kind or "uitleg"
+    lines: List[str] = []
+    if kind == "melden" and getattr(subject, "gevaar_mogelijk", False):
+        lines.append(kb.say(kb.teksten.antwoord.gevaar_eerst))
+
+    answer = place_answer(kb, subject, turn)
+    if answer is None and turn.question == WHO_DECIDES and isinstance(subject, Topic):
+        answer = subject.question(WHO_DECIDES).antwoord if subject.question(WHO_DECIDES) \
+            else subject.wie_beslist
+    if answer is None:
+        item = ranker.best(key, turn.text, kind) if ranker and turn.question is None else None
+        if item is not None and turn.intent == "vervolgvraag" and item.vraagsoort.value != kind:
+            item = None  # "en wat kan de wijkraad daarmee?" wants the kind, not a look-alike
+        if item is not None:
+            answer, kind = item.antwoord, item.vraagsoort.value
+        else:
+            answer = general_answer(subject, kind)
+    lines.append(answer)
+    step = next_step(kb, subject, kind, turn)
+    if step:
+        lines.append(step)
+    text = "\n".join(lines)
+    if turn.english:
+        text = english_note(kb, understood=True) + "\n" + text
+    return {"text": text, "buttons": buttons_for(kb, subject, kind)}
+
+
+# Words that are far more common in English than in Dutch chat messages.
+ENGLISH_WORDS = frozenset("""
+    the what who how where when why which can could should would does do did is are was
+    my our your there this that with about report neighbourhood neighborhood council
+    please help hello hi thanks thank you i we they it of for and to
+""".split())
+DUTCH_WORDS = frozenset("""
+    de het een en wat wie hoe waar wanneer waarom welke kan kun mag moet is zijn
+    mijn onze jullie er dit dat met over melden wijk wijkraad buurt graag hallo dank je
+    ik wij ze van voor naar bij niet ook nog
+""".split())
+
+
+def is_english(text: str) -> bool:
+    """True for a message written in English (two or more English words, more than Dutch)."""
+    tokens = normalise(text).split()
+    english = sum(token in ENGLISH_WORDS and token not in DUTCH_WORDS for token in tokens)
+    dutch = sum(token in DUTCH_WORDS and token not in ENGLISH_WORDS for token in tokens)
+    return english >= 2 and english > dutch
+
+
+def english_note(kb: Knowledge, understood: bool) -> str:
+    texts = kb.teksten.engels
+    note = kb.say(texts.opmerking)
+    return f"{note} {texts.antwoord_volgt}" if understood else note

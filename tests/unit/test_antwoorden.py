@@ -1,0 +1,148 @@
+"""Answers at the level of the question: item choice, wijken, next step, buttons, English."""
+from __future__ import annotations
+
+import statistics
+
+import pytest
+
+from bot.antwoorden import (
+    KIND_PAYLOADS,
+    SIGNAL_PAYLOAD,
+    QuestionRanker,
+    Turn,
+    asks_which_wijken,
+    compose,
+    is_english,
+    words,
+)
+from wijkveiligheid.knowledge import INTRODUCTION_INTENT, QUESTION_KINDS
+
+
+@pytest.fixture(scope="module")
+def ranker(kb) -> QuestionRanker:
+    return QuestionRanker(kb)
+
+
+def answer(kb, ranker, text, topic, kind="uitleg", intent=None, **more) -> str:
+    turn = Turn(topic=topic, kind=kind, intent=intent or topic, text=text, **more)
+    return compose(kb, ranker, turn)["text"]
+
+
+def test_every_item_is_found_by_its_own_first_phrasing(kb, ranker):
+    for key, subject in ranker.subjects.items():
+        for item in subject.vragen:
+            best = ranker.best(key, item.voorbeelden[0], item.vraagsoort.value)
+            assert best is not None and best.id == item.id, (key, item.id)
+
+
+@pytest.mark.parametrize("text, topic, kind, fact", [
+    ("wie bepaalt de route van de supporters?", "voetbal", "uitleg", "politie"),
+    ("hoe vaak vraagt de gemeente ons advies over camera's", "cameratoezicht", "invloed", "drie jaar"),
+    ("voor welke leeftijd is het jongerenwerk", "jongerenwerk", "uitleg", "23"),
+    ("op basis van welke wet worden demonstraties beoordeeld", "demonstraties", "uitleg",
+     "Wet openbare manifestaties"),
+])
+def test_the_specific_fact_is_in_the_answer(kb, ranker, text, topic, kind, fact):
+    assert fact.lower() in answer(kb, ranker, text, topic, kind).lower()
+
+
+def test_a_question_no_item_fits_gets_the_short_general_answer(kb, ranker):
+    text = answer(kb, ranker, "", "horeca", "uitleg")
+    assert text.startswith(kb.topic("horeca").kort.uitleg)
+
+
+def test_introduction_questions_are_answered_from_the_introduction(kb, ranker):
+    text = answer(kb, ranker, "wat betekent het wijkakkoord voor veiligheid?", None,
+                  intent=INTRODUCTION_INTENT)
+    assert "wijkmanager" in text.lower()
+    assert any(item.antwoord in text for item in kb.introduction.vragen) \
+        or kb.introduction.kort.uitleg in text
+
+
+def test_every_influence_answer_names_the_wijkmanager(kb, ranker):
+    for topic in kb.topics:
+        assert "wijkmanager" in answer(kb, ranker, "", topic, "invloed").lower(), topic
+
+
+def test_the_112_line_only_where_danger_is_plausible_and_once(kb, ranker):
+    for topic_id, topic in kb.topics.items():
+        text = answer(kb, ranker, "", topic_id, "melden")
+        assert text.count("112") == (1 if topic.gevaar_mogelijk else 0), topic_id
+    assert "112" not in answer(kb, ranker, "", "cameratoezicht", "uitleg")
+
+
+def test_a_report_answer_names_where_to_report_and_the_referral_points(kb, ranker):
+    text = answer(kb, ranker, "", "woonoverlast", "melden")
+    assert "meldpunt woonoverlast" in text.lower() and "0800-2000" in text
+    assert "0800-7000" in answer(kb, ranker, "", "ondermijning", "melden")
+    assert "Veilig Thuis" not in answer(kb, ranker, "", "cameratoezicht", "melden")
+
+
+def test_links_are_markdown_with_readable_text(kb, ranker):
+    text = answer(kb, ranker, "", "overlast_op_straat", "melden")
+    assert "[Naar de website van het Veiligheidsloket](https://www.rotterdam.nl/veiligheidsloket)" \
+        in text
+
+
+def test_quick_replies_offer_the_other_kinds_and_a_signal(kb, ranker):
+    reply = compose(kb, ranker, Turn(topic="horeca", kind="invloed", intent="horeca", text=""))
+    titles = kb.teksten.knoppen
+    assert reply["buttons"] == [
+        {"title": titles.uitleg, "payload": KIND_PAYLOADS["uitleg"]},
+        {"title": titles.melden, "payload": KIND_PAYLOADS["melden"]},
+        {"title": titles.signaal, "payload": SIGNAL_PAYLOAD}]
+
+
+def test_the_who_decides_button_answers_who_decides(kb, ranker):
+    text = answer(kb, ranker, "", "cameratoezicht", question="wie_beslist")
+    assert "burgemeester" in text.lower()
+
+
+@pytest.mark.parametrize("wijk, gebied, expected", [
+    ("Carnisse", "Charlois", "Ja, in Carnisse"),
+    ("Ommoord", "Prins Alexander", "Nee, in Ommoord"),
+])
+def test_stadsmariniers_per_wijk(kb, ranker, wijk, gebied, expected):
+    text = answer(kb, ranker, "en bij ons?", "stadsmariniers", intent="vervolgvraag",
+                  wijk=wijk, gebied=gebied)
+    assert text.startswith(expected)
+
+
+def test_jongerenwerk_everywhere_but_pernis_and_hoek_van_holland(kb, ranker):
+    assert answer(kb, ranker, "en in Pernis?", "jongerenwerk", wijk="Pernis",
+                  gebied="Pernis").startswith("Nee")
+    assert answer(kb, ranker, "en in Spangen?", "jongerenwerk", wijk="Spangen",
+                  gebied="Delfshaven").startswith("Ja")
+
+
+def test_a_wijk_without_facts_in_the_brochure_points_to_its_wijkmanager(kb, ranker):
+    text = answer(kb, ranker, "en bij ons in Spangen?", "cameratoezicht", intent="vervolgvraag",
+                  wijk="Spangen", gebied="Delfshaven")
+    assert "wijkmanager van Delfshaven" in text
+
+
+def test_which_wijken(kb, ranker):
+    assert asks_which_wijken("en in welke wijken zitten ze?")
+    assert not asks_which_wijken("wie beslist dat?")
+    assert "Oud-Mathenesse" in answer(kb, ranker, "en in welke wijken?", "stadsmariniers",
+                                      intent="vervolgvraag")
+    assert "geen aparte wijken" in answer(kb, ranker, "in welke wijken?", "horeca")
+
+
+def test_english_gets_a_short_english_note_with_112_and_14010(kb, ranker):
+    assert is_english("who decides about the cameras in my street?")
+    assert not is_english("wie beslist over de camera's in mijn straat?")
+    text = answer(kb, ranker, "who decides about cameras?", "cameratoezicht", english=True)
+    assert text.startswith("I answer in Dutch") and "112" in text and "14 010" in text
+
+
+def test_no_topic_no_composed_answer(kb, ranker):
+    assert compose(kb, ranker, Turn(topic=None, kind=None, intent="vervolgvraag", text="")) is None
+
+
+def test_replies_are_short(kb, ranker):
+    lengths = [words(answer(kb, ranker, item.voorbeelden[0], topic_id, kind))
+               for topic_id, topic in kb.topics.items() for kind in QUESTION_KINDS
+               for item in topic.vragen]
+    assert statistics.median(lengths) <= 60
+    assert statistics.quantiles(lengths, n=10)[-1] <= 100

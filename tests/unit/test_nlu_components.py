@@ -1,0 +1,69 @@
+"""The small NLU components: a wijk in any message, and a plain wish to pass something on."""
+from __future__ import annotations
+
+import pytest
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.signaalwens import SignaalWens, is_plain_wish
+from bot.wijkherkenning import WijkHerkenning
+from wijkveiligheid.wijken import find_location
+
+
+def entities(message: Message) -> dict:
+    return {e["entity"]: e["value"] for e in message.get("entities") or []}
+
+
+@pytest.mark.parametrize("text, wijk, gebied", [
+    ("en bij ons in Feijenoord?", "Feijenoord", "Feijenoord"),
+    ("en bij ons in feyenoord?", "Feijenoord", "Feijenoord"),
+    ("en in charlios?", None, "Charlois"),
+    ("wijkraad overschie hier, geldt dat ook voor ons?", "Overschie", "Overschie"),
+    ("bij ons in de afrikaanderwijk", "Afrikaanderwijk", "Feijenoord"),
+    ("en in het centrum?", None, "Centrum"),
+    ("en in hoek van holland", "Hoek van Holland", "Hoek van Holland"),
+])
+def test_a_wijk_is_recognised_in_any_message(text, wijk, gebied):
+    [message] = WijkHerkenning().process([Message(data={"text": text})])
+    found = entities(message)
+    assert (found.get("wijk"), found.get("gebied")) == (wijk, gebied)
+
+
+@pytest.mark.parametrize("text", [
+    "op de hoek wordt gedeald", "dat is cool", "hoe zit het met horeca", "is er iemand?",
+    "en in welke wijken?", '/vervolgvraag{"vraagsoort": "uitleg"}',
+])
+def test_everyday_words_and_payloads_name_no_place(text):
+    [message] = WijkHerkenning().process([Message(data={"text": text})])
+    assert not entities(message)
+    assert find_location(text) is None or text.startswith("/")
+
+
+def topic_message(text: str, kind: str, intent: str = "overlast_op_straat") -> Message:
+    message = Message(data={"text": text})
+    message.set("intent", {"name": intent, "confidence": 0.8})
+    message.set("entities", [{"entity": "vraagsoort", "value": kind}])
+    return message
+
+
+@pytest.mark.parametrize("text", [
+    "ik wil doorgeven dat er elke avond gedeald wordt bij het plein",
+    "ik wil dit doorgeven aan de wijkmanager",
+    "kan ik dit als signaal doorgeven",
+    "als wijkraad willen we laten weten dat de horeca veel overlast geeft",
+])
+def test_a_plain_wish_starts_the_form_and_keeps_the_topic(text):
+    [message] = SignaalWens().process([topic_message(text, "signaal")])
+    assert message.get("intent")["name"] == "signaal_doorgeven"
+    assert entities(message)["onderwerp"] == "overlast_op_straat"
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("hoe kan ik een signaal over overlast doorgeven?", "signaal"),
+    ("ik wil doorgeven dat er gedeald wordt", "melden"),  # not a signal: the answer says where
+    ("wat doet de gemeente tegen overlast?", "uitleg"),
+])
+def test_a_question_keeps_its_answer(text, kind):
+    [message] = SignaalWens().process([topic_message(text, kind)])
+    assert message.get("intent")["name"] == "overlast_op_straat"
+    assert is_plain_wish("ik wil dit doorgeven") and not is_plain_wish(
+        "hoe geef ik een signaal door?")
