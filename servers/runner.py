@@ -318,7 +318,10 @@ def private_files(*folders: Path) -> None:
         for path in [folder, *folder.rglob("*")]:
             if path.is_symlink():
                 continue
-            path.chmod(0o700 if path.is_dir() else 0o600)
+            try:
+                path.chmod(0o700 if path.is_dir() else 0o600)
+            except PermissionError:  # another user's file: not ours to change
+                print(f"Kan de rechten van {path} niet aanpassen.", file=sys.stderr)
 
 
 def serve(servers: Callable[[], List[Server]], log_dir: Path, var_dir: Path) -> int:

@@ -277,7 +277,7 @@
     "aria-labelledby": "rchat-title", hidden: ""
   }, [
     el("div", { "class": "rchat-header" }, [
-      mark("rchat-mark"), el("h2", { id: "rchat-title" }, [config.title]), restartButton, closeButton
+      el("h2", { id: "rchat-title" }, [config.title]), restartButton, closeButton
     ]),
     body, errorBox, status, form, replies
   ]);
@@ -323,8 +323,17 @@
   // follows the visible height and the newest answer stays where it was.
   function followViewport() {
     var viewport = window.visualViewport;
-    if (viewport) root.style.setProperty("--rchat-vh", Math.round(viewport.height) + "px");
-    if (!panel.hidden && anchor) reveal(anchor);
+    // Only a keyboard that covers the page (visual viewport smaller than the layout one)
+    // needs an explicit height; otherwise the panel simply fills the page.
+    if (viewport && viewport.height < window.innerHeight - 1) {
+      root.style.setProperty("--rchat-vh", Math.round(viewport.height) + "px");
+    } else {
+      root.style.removeProperty("--rchat-vh");
+    }
+    if (!panel.hidden && anchor) {
+      reveal(anchor);
+      window.requestAnimationFrame(function () { reveal(anchor); }); // after the new layout
+    }
   }
   if (window.visualViewport) window.visualViewport.addEventListener("resize", followViewport);
   window.addEventListener("resize", followViewport);
@@ -395,7 +404,10 @@
     });
     errorBox.appendChild(el("p", {}, [TEXT.error]));
     errorBox.appendChild(retry);
+    // The error takes room: keep the question in view, and the error itself when the whole
+    // panel scrolls.
     if (scroller() === panel) errorBox.scrollIntoView({ block: "nearest" });
+    else reveal(anchor);
   }
 
   function clearError() {
@@ -452,7 +464,8 @@
     if (busy) return;
     var text = shown.trim();
     if (!text) return;
-    input.focus(); // before the used replies go, so focus never falls out of the chat
+    // Before the used replies go, so focus never falls out of the chat; reveal() scrolls.
+    input.focus({ preventScroll: true });
     clearReplies();
     var message = { from: "user", text: maxLength ? text.slice(0, maxLength) : text };
     record(message);
@@ -504,7 +517,7 @@
     input.value = "";
     updateCounter();
     scroller().scrollTop = 0;
-    input.focus();
+    input.focus({ preventScroll: true });
     status.textContent = TEXT.restarted;
   }
 
@@ -520,8 +533,8 @@
   function open() {
     setOpen(true);
     followViewport();
+    input.focus({ preventScroll: true }); // the input row is always in view; keep the start
     reveal(anchor = latestExchange());
-    input.focus();
   }
 
   function close() {

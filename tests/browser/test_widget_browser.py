@@ -120,18 +120,17 @@ def test_conversation_with_quick_reply_continues_after_reload(page: Page, site: 
         "href", "/privacy")
 
     answer = ask(page, "er wordt elke avond gedeald bij het speeltuintje waar kan ik dat melden")
-    assert "Overlast op straat: melden" in answer
-    expect(page.locator(".rchat-msg-bot strong").first).to_have_text("Overlast op straat: melden")
+    assert "Veiligheidsloket" in answer
     link = page.locator(".rchat-msg-bot a[href='https://www.rotterdam.nl/veiligheidsloket']")
     expect(link).to_have_attribute("target", "_blank")
     expect(link).to_have_attribute("rel", re.compile(r"\bnoopener\b"))
-    expect(bot_messages(page).last).to_contain_text("signaal doorgeven")
+    expect(page.get_by_role("button", name="Signaal doorgeven", exact=True)).to_be_visible()
 
     before = bot_messages(page).count()
-    page.get_by_role("button", name="Nee, dank je").click()
-    expect(page.locator(".rchat-msg-user").last).to_have_text(re.compile("Nee, dank je"))
-    expect(page.locator(".rchat-reply")).to_have_count(0)  # used replies disappear
-    assert "Oké" in answered(page, before)
+    page.get_by_role("button", name="Wat kan de wijkraad?").click()
+    expect(page.locator(".rchat-msg-user").last).to_have_text(re.compile("Wat kan de wijkraad"))
+    assert "wijkraad" in answered(page, before)  # the same topic, another kind of question
+    assert focused(page) == "rchat-input"
     conversation_id = sender(page)
     assert UUID4.match(conversation_id)
     shown = bot_messages(page).count()
@@ -142,7 +141,8 @@ def test_conversation_with_quick_reply_continues_after_reload(page: Page, site: 
     assert sender(page) == conversation_id
     ask(page, "hoe werkt cameratoezicht eigenlijk?")
     # The follow-up needs the topic from the same conversation.
-    assert "Cameratoezicht: wat kan de wijkraad?" in ask(page, "en mogen wij daar iets over zeggen?")
+    follow_up = ask(page, "en mogen wij daar iets over zeggen?")
+    assert "wijkraad" in follow_up and "camera" in follow_up.lower()
 
     # Rasa saw every turn under the one id, before and after the reload.
     tracker = requests.get(f"{site.rasa.health_url.split('/webhooks')[0]}/conversations/"
@@ -203,7 +203,8 @@ def test_keyboard_only(page: Page):
     page.keyboard.press("Enter")
     expect(bot_messages(page)).not_to_have_count(answers, timeout=WAIT)
     expect(page.locator(".rchat-msg-user").last).to_have_text(re.compile(re.escape(topic)))
-    expect(page.locator(".rchat-msg-bot strong", has_text=topic).first).to_be_visible()
+    expect(page.locator(".rchat-status")).to_be_empty(timeout=WAIT)
+    expect(page.locator(".rchat-error")).to_be_empty()  # a real answer, not the error
     assert focused(page) == "rchat-input"  # the used reply is gone; focus stays in the chat
 
     page.keyboard.press("Escape")
@@ -354,7 +355,7 @@ def test_server_down_shows_dutch_error_and_retry_recovers(page: Page, site: Site
     site.rasa.start(LOGS)
     site.rasa.wait_until_up(timeout=240)
     page.get_by_role("button", name="Opnieuw proberen").click()
-    assert "Cameratoezicht" in answered(page, answers)
+    assert "cameratoezicht" in answered(page, answers).lower()
     expect(page.locator(".rchat-error")).to_be_empty()
     expect(page.locator(".rchat-msg-user")).to_have_count(2)  # the question is not repeated
 
@@ -378,7 +379,7 @@ def test_narrow_320px_screen_shows_input_and_send_button(browser, live_site: Sit
             assert box["x"] >= 0 and box["x"] + box["width"] <= 320
             assert box["y"] >= 0 and box["y"] + box["height"] <= 640
             assert box["height"] >= 24 and box["width"] >= 24
-        assert "Cameratoezicht" in ask(page, "hoe werkt cameratoezicht eigenlijk?")
+        assert "cameratoezicht" in ask(page, "hoe werkt cameratoezicht eigenlijk?").lower()
         assert page.evaluate("document.documentElement.scrollWidth") <= 320
     finally:
         page.context.close()
@@ -454,14 +455,14 @@ def test_a_long_answer_opens_at_its_first_line(browser, live_site: Site, dialogs
 def test_each_answer_is_one_log_item_announced_once(page: Page):
     launcher(page).click()
     answer = ask(page, "er wordt elke avond gedeald bij het speeltuintje waar kan ik dat melden")
+    assert "Veiligheidsloket" in answer
     log = page.locator(".rchat-log")
-    # Only the messages are in the log: one question, one answer (Rasa sent several parts).
+    # Only the messages are in the log: one question, one answer, however many parts Rasa
+    # sent (the stand-in bot below sends four: they become one item too).
     expect(log.locator(":scope > *")).to_have_count(2)
     item = bot_messages(page).first
     expect(item.locator(".rchat-sr", has_text="Assistent:")).to_have_count(1)
-    assert item.locator("p").count() >= 3  # the parts are paragraphs inside the one item
-    expect(item.locator("strong").first).to_have_text("Overlast op straat: melden")
-    assert "signaal doorgeven" in answer
+    expect(item.locator("a[href='https://www.rotterdam.nl/veiligheidsloket']")).to_have_count(1)
     expect(page.locator(".rchat-log .rchat-welcome")).to_have_count(0)
 
 
@@ -573,7 +574,8 @@ def test_nieuw_gesprek_starts_a_new_session_on_the_server(page: Page, site: Site
 
     def events(conversation: str) -> List[str]:
         tracker = requests.get(f"{base}/conversations/{conversation}/tracker",
-                               params={"token": site.rasa.api_token}, timeout=30).json()
+                               params={"token": site.rasa.api_token, "include_events": "ALL"},
+                               timeout=30).json()
         return [e["event"] for e in tracker["events"]]
 
     deadline = time.monotonic() + 60
@@ -593,6 +595,50 @@ def test_the_page_works_at_both_names_of_this_machine(browser, live_site: Site, 
     page = new_page(browser, f"http://{name}:{live_site.port}", dialogs)
     try:
         launcher(page).click()
-        assert "Cameratoezicht" in ask(page, "hoe werkt cameratoezicht eigenlijk?")
+        assert "cameratoezicht" in ask(page, "hoe werkt cameratoezicht eigenlijk?").lower()
     finally:
         page.context.close()
+
+
+def last_answer_in_view(page: Page) -> None:
+    """The newest answer is in the visible part of the message area (and of the window): all
+    of it, or when it is longer than that area, its start."""
+    page.wait_for_function("""() => {
+        const item = document.querySelector('.rchat-msg-bot:last-child').getBoundingClientRect();
+        const body = document.querySelector('.rchat-body').getBoundingClientRect();
+        const top = Math.max(body.top, 0), bottom = Math.min(body.bottom, window.innerHeight);
+        return item.top >= top - 1 && (item.bottom <= bottom + 1 || item.height > bottom - top);
+    }""", timeout=WAIT)
+
+
+def test_the_newest_answer_stays_in_view_when_the_on_screen_keyboard_opens(browser,
+                                                                           live_site: Site,
+                                                                           dialogs):
+    page = small_page(browser, live_site, dialogs, width=400, height=760)
+    try:
+        launcher(page).click()
+        ask(page, "hoe werkt cameratoezicht eigenlijk?")
+        # A short answer at the bottom of a scrolled conversation.
+        assert "Graag gedaan" in ask(page, "bedankt")
+        last_answer_in_view(page)
+        # The keyboard takes 340 px: with interactive-widget=resizes-content the page
+        # shrinks, as a phone does.
+        page.set_viewport_size({"width": 400, "height": 420})
+        last_answer_in_view(page)
+        body = page.locator(".rchat-body").bounding_box()
+        assert bot_messages(page).last.bounding_box()["height"] < body["height"]  # it fits
+        assert body["y"] + body["height"] <= 420
+    finally:
+        page.context.close()
+
+
+@pytest.mark.parametrize("question,expected", [
+    ("Waar meld ik overlast van hangjongeren?", "Veiligheidsloket"),       # a resident
+    ("Mogen wij als wijkraad meepraten over camera's?", "wijkraad"),       # wijkraad
+    ("Ik wil een signaal doorgeven", "signaal"),                           # reporting
+])
+def test_each_example_question_gets_a_fitting_answer(page: Page, question, expected):
+    launcher(page).click()
+    before = bot_messages(page).count()
+    page.get_by_role("button", name=question).click()
+    assert expected in answered(page, before)

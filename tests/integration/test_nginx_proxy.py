@@ -25,6 +25,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from servers.runner import WIDGET_ORIGIN, free_port
+from wijkveiligheid.settings import MAX_MESSAGE_CHARS
 
 pytestmark = pytest.mark.e2e
 
@@ -139,7 +140,7 @@ def proxy(servers, tmp_path_factory):
 def test_a_normal_message_passes_with_tls_exact_cors_and_security_headers(proxy):
     response = proxy.chat("hoe werkt cameratoezicht eigenlijk?")
     assert response.status_code == 200
-    assert "Cameratoezicht" in response.json()[0]["text"]
+    assert "cameratoezicht" in response.json()[0]["text"].lower()
     headers = response.headers
     assert headers["Access-Control-Allow-Origin"] == WIDGET_ORIGIN  # one value, exactly
     assert headers["Strict-Transport-Security"].startswith("max-age=")
@@ -156,6 +157,13 @@ def test_cors_preflight_names_only_the_widget_origin(proxy):
     assert response.status_code == 204
     assert response.headers["Access-Control-Allow-Origin"] == WIDGET_ORIGIN
     assert "POST" in response.headers["Access-Control-Allow-Methods"]
+
+
+def test_the_widget_reads_the_message_limit_through_the_proxy_with_get_only(proxy):
+    response = proxy.request("GET", "/webhooks/rest/instellingen", headers={"Origin": WIDGET_ORIGIN})
+    assert response.json() == {"max_lengte": MAX_MESSAGE_CHARS}
+    assert response.headers["Access-Control-Allow-Origin"] == WIDGET_ORIGIN  # exactly one
+    assert proxy.request("POST", "/webhooks/rest/instellingen", json={}).status_code == 403
 
 
 def test_plain_http_is_sent_to_https(proxy):
