@@ -193,7 +193,7 @@ _PERSON_WORDS = (
     r"moeder|vader|oom|tante|neef|nicht|opa|oma|echtgenoot|echtgenote|partner|"
     r"huisbaas|verhuurder|huurder|jongen|meisje|jongeman|genaamd|heet|heten|ene|zekere|"
     r"man|ex|ex-man|ex-vrouw|ex-vriend|ex-vriendin|eigenaar|uitbater|huismeester|conciërge|"
-    r"buren|bewoner|bewoonster|kennis|leraar|lerares|docent|trainer|oppas|"
+    r"buren|leraar|lerares|docent|trainer|oppas|"
     r"mijn naam is|ik heet|ik ben|naam:|namens|contactpersoon|kind|kleinzoon|"
     r"kleindochter|schoonmoeder|schoonvader|stiefvader|stiefmoeder|vriendje|vriendinnetje")
 _NAME_STOP = (
@@ -220,7 +220,9 @@ _FULL_NAME = (rf"(?:{_INITIALS}{_SP}*(?:{_SURNAME_PARTICLE}{_SP}+)?{_NAME_WORD}"
               rf"|{_NAME_WORD}(?:{_SP}+(?:{_SURNAME_PARTICLE}{_SP}+)?{_NAME_WORD}){{0,2}}"
               rf"|(?:Van|De|El|Al|Ter|Ten){_SP}+(?:{_SURNAME_PARTICLE}{_SP}+)?{_NAME_WORD})")
 # After a title a surname may start with a lower-case particle ("mevrouw de Groot").
-_TITLED_NAME = rf"(?:{_FULL_NAME}|{_SURNAME_PARTICLE}{_SP}+{_NAME_WORD})"
+_TITLES = r"meneer|mevrouw|mevr\.|mw\.|dhr\.|de heer|familie|fam\."
+TITLED_NAME_RE = re.compile(
+    rf"(?i:\b(?:{_TITLES})){_SP}+({_SURNAME_PARTICLE}{_SP}+{_NAME_WORD}(?:-{_NAME_WORD})?)")
 # A name never ends in a street or place word: "Jan Evertsenstraat", "Erasmus MC",
 # "Willem de Kooning Academie" are not persons.
 _PLACE_AFTER = (r"Academie|Ziekenhuis|School|College|Stadion|Museum|Park|Plein|Brug|Tunnel|"
@@ -232,7 +234,7 @@ _PLACE_END = re.compile(r"[a-zà-ÿ]{2}(?:straat|laan|weg|plein|kade|singel|grac
                         r"dreef|hof|park|plantsoen|steeg|pad|baan|boulevard|markt|haven)$")
 PERSON_NAME_RE = re.compile(
     rf"(?i:\b(?:{_PERSON_WORDS}))(?:,?{_SP}+|{_SP}*:{_SP}*)(?!(?i:{_PERSON_WORDS})\b)"
-    rf"({_TITLED_NAME}){_NOT_A_PLACE}")
+    rf"({_FULL_NAME}){_NOT_A_PLACE}")
 # "een jongen die Yassin heet"
 CALLED_NAME_RE = re.compile(
     rf"(?i:\b(?:die|dat|wie)){_SP}+({_FULL_NAME}){_SP}+(?i:heet|heette|heten|genoemd wordt)\b")
@@ -278,9 +280,22 @@ FIRST_NAME_RE = re.compile(
     rf"{_SP}+(?:{_SURNAME_PARTICLE}{_SP}+)?{_NAME_WORD}){_NOT_A_PLACE}")
 
 
+def _is_place(name: str) -> bool:
+    """A wijk, gebied or one of their aliases (wijken.yml): "Carnisse", "Feijenoord"."""
+    try:
+        from wijkveiligheid.wijken import load_locations, normalise
+
+        places = load_locations()
+        # also the first part of a compound: "Oude Westen-kant", "Hillesluis-bewoner"
+        return any(places._lookup(normalise(part)) is not None
+                   for part in {name, name.split("-")[0]} if part.strip())
+    except Exception:  # never raise; without the list a name is just a name
+        return False
+
+
 def _name(match: re.Match) -> str:
-    if _PLACE_END.search(match.group(1)):  # "Jan Evertsenstraat": a street, not a person
-        return match.group()
+    if _PLACE_END.search(match.group(1)) or _is_place(match.group(1)):
+        return match.group()  # "Jan Evertsenstraat", "Carnisse": places, not persons
     start, end = match.span(1)
     whole = match.group()
     offset = match.start()
@@ -354,6 +369,7 @@ _STEPS: Tuple[Callable[[str], str], ...] = (
     lambda t: GREETING_NAME_RE.sub(_name, t),
     lambda t: PERSON_NAME_RE.sub(_name, t) if _MAY_NAME_PERSON.search(t) else t,
     lambda t: CALLED_NAME_RE.sub(_name, t),
+    lambda t: TITLED_NAME_RE.sub(_name, t),
     lambda t: INITIALS_NAME_RE.sub(_name, t),
     lambda t: FIRST_NAME_RE.sub(_name, t),
     lambda t: LONE_FIRST_NAME_RE.sub(_name, t),
