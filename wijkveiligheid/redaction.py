@@ -47,12 +47,17 @@ EMAIL_RE = re.compile(r"(?<![\w.%+])\w[\w.%+-]{0,63}@[\w-]{1,63}(?:\.[\w-]{1,63}
 # An address spelled out so that no '@' is in it: "jan at gmail punt com", "anna[at]
 # outlook[dot]com", "k.devries apenstaartje hotmail punt nl", "sem @ kpnmail . nl". The
 # domain must end in a known top-level domain, so "de gemeente at your service" stays.
-_AT = r"(?:\s*[(\[{]\s*(?:at|@)\s*[)\]}]\s*|\s+(?:at|apenstaartje)\s+|\s*@\s*)"
+_AT = r"(?:\s*[(\[{]\s*(?:at|@|apenstaartje)\s*[)\]}]\s*|\s+(?:at|apenstaartje)\s+|\s*@\s*)"
 _DOT = r"(?:\s*[(\[{]\s*(?:dot|punt|\.)\s*[)\]}]\s*|\s+(?:dot|punt|\.)\s+|\.)"
 _TLD = r"(?:nl|com|net|org|be|eu|de|info|nu|biz|me|io|co|uk|fr|tr|ma|sr)"
 SPELLED_EMAIL_RE = re.compile(
     rf"(?<![\w.@-])[\w+-]{{1,40}}(?:{_DOT}[\w+-]{{1,40}}){{0,3}}{_AT}"
     rf"[\w-]{{2,40}}(?:{_DOT}[\w-]{{2,40}}){{0,2}}?{_DOT}{_TLD}\b", re.IGNORECASE)
+# With a well-known mail provider the dot may be left out too ("jan at gmail com").
+_PROVIDERS = r"gmail|hotmail|outlook|live|ziggo|kpnmail|kpnplanet|planet|xs4all|icloud|yahoo|home"
+PROVIDER_EMAIL_RE = re.compile(
+    rf"(?<![\w.@-])[\w+-]{{1,40}}(?:{_DOT}[\w+-]{{1,40}}){{0,3}}{_AT}(?:{_PROVIDERS})"
+    rf"(?:{_DOT}|\s+){_TLD}\b", re.IGNORECASE)
 
 # A date of birth: a date after "geboren (op)", "geb." or "geboortedatum". Other dates
 # (when something happened) stay, and so does a year alone ("geboren in 1998").
@@ -396,7 +401,7 @@ _MAY_NAME_PERSON = re.compile(rf"(?i)\b(?:{_PERSON_WORDS})")
 
 def _redact_once(text: str) -> str:
     if _MAY_SPELL_EMAIL.search(text):
-        text = SPELLED_EMAIL_RE.sub(EMAIL, text)
+        text = PROVIDER_EMAIL_RE.sub(EMAIL, SPELLED_EMAIL_RE.sub(EMAIL, text))
     text = EMAIL_RE.sub(EMAIL, text)
     parts = URL_RE.split(text)  # odd indexes are URLs
     for i in range(len(parts)):
