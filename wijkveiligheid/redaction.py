@@ -22,6 +22,9 @@ Known misses (found by hand, kept honest here): a house letter after a space
 ("Dorpsweg 143 b" keeps the "b"), phone numbers with a digit missing and spaces,
 streets without a usual ending other than the few listed in _PLAIN_STREETS. A street
 number followed by an uncommon noun ("Coolsingel 20 politieagenten") is over-redacted.
+Seen in the blind corpus v2 (docs/security.md, not tuned on): a lower-case name, a name
+with a non-ASCII capital after "familie", the second part of "Youssef El Amrani", a
+foreign IBAN with letters in the account part, and "Hillevliet 90" before a postcode.
 
 `redact` never raises, is idempotent and takes linear time: every regex starts
 at a look-behind or a boundary, and repeated parts are bounded, so no pattern
