@@ -5,9 +5,9 @@ conversation store of endpoints.yml, in a temporary folder) and sends TURNS mess
 ONE conversation, one after the other. Prints the median round-trip time around turns
 1, 100, 200, 300 and 400, once with the session cap off (CONVERSATION_MAX_MESSAGES
 very high: the cost grew with every turn) and once with the product's cap (default
-200: a Dutch notice, then a fresh session). Localhost only; figures only, no test.
+100: a Dutch notice, then a fresh session). Localhost only; figures only, no test.
 
-    .venv/bin/python scripts/session_length.py [--turns 400] [--cap 200]
+    .venv/bin/python scripts/session_length.py [--turns 400] [--cap 100]
 """
 from __future__ import annotations
 
@@ -58,16 +58,18 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--model", type=Path, default=ROOT / "models" / "veiligheid.tar.gz")
     parser.add_argument("--turns", type=int, default=400)
-    parser.add_argument("--cap", type=int, default=200)
+    parser.add_argument("--cap", type=int, default=100)
     args = parser.parse_args()
     results: Dict[str, List[float]] = {}
     for label, cap in (("zonder limiet", 1_000_000), (f"limiet {args.cap}", args.cap)):
         results[label] = one_session(args.model, args.turns, cap)
-    checkpoints = [1] + list(range(100, args.turns + 1, 100))
+    checkpoints = [1, 50, 90] + list(range(200, args.turns + 1, 100))
     print(f"mediane rondreistijd (ms) rond beurt, {args.turns} berichten in één gesprek:")
-    print(f"{'':16}" + "".join(f"{f'beurt {c}':>12}" for c in checkpoints))
+    print(f"{'':16}" + "".join(f"{f'beurt {c}':>11}" for c in checkpoints) + f"{'slechtste':>11}")
     for label, times in results.items():
-        print(f"{label:16}" + "".join(f"{around(times, c):12.0f}" for c in checkpoints))
+        worst = max(around(times, c) for c in range(1, len(times) + 1))
+        print(f"{label:16}" + "".join(f"{around(times, c):11.0f}" for c in checkpoints)
+              + f"{worst:11.0f}")
     return 0
 
 
