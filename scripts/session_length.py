@@ -12,13 +12,14 @@ very high: the cost grew with every turn) and once with the product's cap (defau
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import statistics
 import sys
 import tempfile
 import time
 import uuid
 from pathlib import Path
-from typing import Dict, List
+from typing import Dict, List, Tuple
 
 import requests
 
@@ -32,7 +33,19 @@ MESSAGES = ["hallo", "wat doet een stadsmarinier", "mijn bovenburen maken elke n
 WINDOW = 5  # turns on each side of a checkpoint
 
 
-def one_session(model: Path, turns: int, cap: int) -> List[float]:
+def events_read(database: Path, sender: str) -> int:
+    """How many events Rasa reads for the last message: those of the latest session
+    (the deterministic part of the cost; timings on a shared machine are noisy)."""
+    with sqlite3.connect(database) as connection:
+        start = connection.execute(
+            "SELECT MAX(timestamp) FROM events WHERE sender_id = ? AND type_name = ?",
+            (sender, "session_started")).fetchone()[0] or 0
+        return connection.execute(
+            "SELECT COUNT(*) FROM events WHERE sender_id = ? AND timestamp >= ?",
+            (sender, start)).fetchone()[0]
+
+
+def one_session(model: Path, turns: int, cap: int) -> Tuple[List[float], int]:
     with tempfile.TemporaryDirectory(prefix="sessie-") as folder:
         action_port, rasa_port = free_port(), free_port()
         actions = action_server(action_port, env={"DATABASE_URL": f"sqlite:///{folder}/s.db"})
@@ -46,7 +59,7 @@ def one_session(model: Path, turns: int, cap: int) -> List[float]:
                     "sender": sender, "message": MESSAGES[turn % len(MESSAGES)]})
                 times.append((time.perf_counter() - start) * 1000)
                 response.raise_for_status()
-        return times
+        return times, events_read(Path(folder) / f"tracker-{action_port}.db", sender)
 
 
 def around(times: List[float], turn: int) -> float:
@@ -61,8 +74,9 @@ def main() -> int:
     parser.add_argument("--cap", type=int, default=100)
     args = parser.parse_args()
     results: Dict[str, List[float]] = {}
+    events: Dict[str, int] = {}
     for label, cap in (("zonder limiet", 1_000_000), (f"limiet {args.cap}", args.cap)):
-        results[label] = one_session(args.model, args.turns, cap)
+        results[label], events[label] = one_session(args.model, args.turns, cap)
     checkpoints = [1, 50, 90] + list(range(200, args.turns + 1, 100))
     print(f"mediane rondreistijd (ms) rond beurt, {args.turns} berichten in één gesprek:")
     print(f"{'':16}" + "".join(f"{f'beurt {c}':>11}" for c in checkpoints) + f"{'slechtste':>11}")
@@ -70,6 +84,9 @@ def main() -> int:
         worst = max(around(times, c) for c in range(1, len(times) + 1))
         print(f"{label:16}" + "".join(f"{around(times, c):11.0f}" for c in checkpoints)
               + f"{worst:11.0f}")
+    print("gebeurtenissen die Rasa bij het laatste bericht inleest (de vaste kostenpost):")
+    for label, count in events.items():
+        print(f"{label:16}{count:11}")
     return 0
 
 
