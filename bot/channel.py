@@ -37,6 +37,7 @@ from sanic.response import HTTPResponse
 
 from bot.inzichten import count_question
 from wijkveiligheid.knowledge import knowledge
+from wijkveiligheid.logs import quiet_loggers
 from wijkveiligheid.settings import MAX_MESSAGE_CHARS, settings, settings_or_exit
 
 logger = logging.getLogger(__name__)
@@ -148,7 +149,9 @@ class SafeRestInput(RestInput):
         return "rest"
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        settings_or_exit()  # Rasa builds its channels at start: stop there when invalid
+        current = settings_or_exit()  # Rasa builds its channels at start: stop there
+        if current.is_production:  # Rasa logs message texts at DEBUG (`--debug`)
+            quiet_loggers(current)
         webhook = Blueprint("safe_rest_webhook", __name__)
 
         @webhook.listener("before_server_start")

@@ -27,7 +27,7 @@ from typing import Any, Dict, Iterable, List, Optional, Set, Text
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
-from rasa.shared.core.events import SessionStarted
+from rasa.shared.core.events import SessionStarted, SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from sqlalchemy.orm import declarative_base
@@ -128,19 +128,20 @@ class PrivateSQLTrackerStore(SQLTrackerStore):
             contacts: List[str] = []
             contact: Any = ...  # ... = unchanged in this save
             for index, event in enumerate(tracker.events):
-                data = event.as_dict()
-                if data.get("event") == "slot" and data.get("name") == CONTACT_SLOT:
-                    if isinstance(data.get("value"), str):
-                        contacts.append(data["value"])
+                # Earlier events only tell the state (cheap: no serialising them again).
+                if isinstance(event, SlotSet) and event.key == CONTACT_SLOT:
+                    if isinstance(event.value, str):
+                        contacts.append(event.value)
                     if index >= stored:
-                        contact = data.get("value")
+                        contact = event.value
                 if index < stored:
-                    if data.get("event") == "slot" and data.get("name") == REQUESTED_SLOT:
-                        requested = data.get("value")
+                    if isinstance(event, SlotSet) and event.key == REQUESTED_SLOT:
+                        requested = event.value
                     continue
+                data = event.as_dict()
                 private = private_event(data, requested == CONTACT_SLOT, contacts)
-                if data.get("event") == "slot" and data.get("name") == REQUESTED_SLOT:
-                    requested = data.get("value")
+                if isinstance(event, SlotSet) and event.key == REQUESTED_SLOT:
+                    requested = event.value
                 session.add(self.SQLEvent(
                     sender_id=tracker.sender_id,
                     type_name=event.type_name,

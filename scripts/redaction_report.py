@@ -7,6 +7,8 @@ are missing. Examples whose output equals the expected text exactly are counted
 too (that also catches a placeholder put in the wrong place).
 
 Run from the repository root: .venv/bin/python scripts/redaction_report.py
+With --blind-v2 it reports tests/redaction_heldout_v2.yml instead, per category (a blind
+corpus: measure it once, at the end, and never tune on what it shows).
 """
 from __future__ import annotations
 
@@ -35,7 +37,12 @@ def ratio(part: int, whole: int) -> str:
 HELDOUT = ROOT / "tests" / "redaction_heldout.yml"  # written apart from the code; never tuned on
 
 
+HELDOUT_V2 = ROOT / "tests" / "redaction_heldout_v2.yml"  # blind; measured once
+
+
 def main() -> int:
+    if "--blind-v2" in sys.argv[1:]:
+        return report_by_category(HELDOUT_V2)
     for corpus in (CORPUS, HELDOUT, DEV_V2):
         print(f"== {corpus.relative_to(ROOT)}")
         report(corpus)
@@ -74,6 +81,44 @@ def report(corpus: Path) -> int:
           f"{(time.perf_counter() - start) * 1000:.0f} ms")
     for case, produced in wrong:
         print(f"\n  text:     {case['text']}\n  expected: {case['expected']}\n  produced: {produced}")
+    return 0
+
+
+def counts(cases):
+    tp = fp = fn = 0
+    for case in cases:
+        want = Counter(PLACEHOLDER_RE.findall(case["expected"]))
+        got = Counter(PLACEHOLDER_RE.findall(redact(case["text"])))
+        for kind in PLACEHOLDERS:
+            tp += min(want[kind], got[kind])
+            fp += max(got[kind] - want[kind], 0)
+            fn += max(want[kind] - got[kind], 0)
+    exact = sum(redact(case["text"]) == case["expected"] for case in cases)
+    return tp, fp, fn, exact
+
+
+def report_by_category(corpus: Path) -> int:
+    cases = yaml.safe_load(corpus.read_text(encoding="utf-8"))
+    by_category = {}
+    for case in cases:
+        by_category.setdefault(case.get("categorie", "?"), []).append(case)
+    print(f"== {corpus.relative_to(ROOT)}: {len(cases)} items")
+    print(f"{'categorie':22} {'items':>5} {'TP':>4} {'FP':>4} {'FN':>4}  precision  recall  exact")
+    rows = list(by_category.items()) + [("in scope (geen negatief)",
+                                         [c for c in cases if c.get("categorie") != "negatief"]),
+                                        ("alles", cases)]
+    for name, group in rows:
+        tp, fp, fn, exact = counts(group)
+        print(f"{name:22} {len(group):5} {tp:4} {fp:4} {fn:4}  {ratio(tp, tp + fp):>9}  "
+              f"{ratio(tp, tp + fn):>6}  {exact:3}/{len(group)}")
+    negatives = by_category.get("negatief", [])
+    untouched = sum(redact(c["text"]) == c["text"] for c in negatives)
+    print(f"\nnegatives left untouched: {untouched}/{len(negatives)}")
+    for case in cases:
+        produced = redact(case["text"])
+        if produced != case["expected"]:
+            print(f"\n  [{case.get('categorie')}]\n  text:     {case['text']}\n"
+                  f"  expected: {case['expected']}\n  produced: {produced}")
     return 0
 
 

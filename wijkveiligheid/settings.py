@@ -55,7 +55,7 @@ class Settings(BaseSettings):
     conversation_retention_days: int = Field(30, env="CONVERSATION_RETENTION_DAYS", ge=1)
     # After this many messages in one session a fresh session starts (bot/channel.py), so
     # one client cannot make its own messages ever more expensive.
-    conversation_max_messages: int = Field(200, env="CONVERSATION_MAX_MESSAGES", ge=10)
+    conversation_max_messages: int = Field(100, env="CONVERSATION_MAX_MESSAGES", ge=10)
 
     # Logs: our own log files rotate by size (wijkveiligheid/logs.py); production logs at
     # INFO or higher, never DEBUG, because rasa-sdk and Rasa log message texts at DEBUG.

@@ -41,7 +41,7 @@ def test_conversation_settings_have_safe_defaults(monkeypatch):
         monkeypatch.delenv(name, raising=False)
     current = settings()
     assert current.conversation_retention_days == 30
-    assert current.conversation_max_messages == 200
+    assert current.conversation_max_messages == 100
     assert current.log_level == "INFO"
     monkeypatch.setenv("CONVERSATION_MAX_MESSAGES", "3")
     with pytest.raises(SettingsError, match="CONVERSATION_MAX_MESSAGES"):

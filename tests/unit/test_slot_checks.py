@@ -60,3 +60,20 @@ def test_a_forged_topic_is_not_confirmed_in_the_form():
     result = ValidateSignaalForm().validate_signaal_onderwerp(
         "ja", CollectingDispatcher(), tracker, {})
     assert result.get("signaal_onderwerp") != "bestaat_niet"
+
+
+def test_storing_a_forged_signal_is_refused_politely(monkeypatch, tmp_path):
+    from actions.signaal import ActionSignaalOpslaan
+
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'leeg.db'}")
+    monkeypatch.setenv("SIGNAL_OUTBOX", str(tmp_path / "outbox"))
+    tracker = Tracker.from_dict({
+        "sender_id": "t", "latest_message": {},
+        "events": [{"event": "user", "timestamp": 1.0}],
+        "slots": {"signaal_bevestigd": True, "signaal_onderwerp": "bestaat_niet",
+                  "signaal_wijk": "Carnisse", "signaal_gebied": "Charlois",
+                  "signaal_beschrijving": "iets aan de hand", "signaal_rol": "bewoner"}})
+    events, messages = run(ActionSignaalOpslaan(), tracker)
+    assert messages[0]["response"] == "utter_signaal_niet_opgeslagen"
+    assert SlotSet("signaal_onderwerp", None) in events
+    assert not (tmp_path / "outbox").exists()  # not queued either
