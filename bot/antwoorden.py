@@ -165,6 +165,12 @@ def words(text: str) -> int:
     return len(re.findall(r"\w+", re.sub(r"\]\([^)]*\)", "]", text)))
 
 
+def asks_who_decides(text: str) -> bool:
+    return bool(re.search(r"\bwie (beslist|bepaalt|besluit|beoordeelt|kiest|gaat (er )?over"
+                          r"|is (er )?verantwoordelijk|heeft (er )?het laatste woord)\b",
+                          normalise(text)))
+
+
 def asks_which_wijken(text: str) -> bool:
     return bool(re.search(r"\b(welke|wat voor) (wijk|wijken|buurt|buurten|gebied|gebieden)\b"
                           r"|\bwaar (zijn|zitten|werken|komen|staan) (ze|die|er)\b",
@@ -237,7 +243,10 @@ def compose(kb: Knowledge, ranker: Optional[QuestionRanker], turn: Turn
         lines.append(kb.say(kb.teksten.antwoord.gevaar_eerst))
 
     answer = place_answer(kb, subject, turn)
-    if answer is None and turn.question == WHO_DECIDES and isinstance(subject, Topic):
+    # "en wie beslist dat?" after a topic answer asks the topic's own who-decides fact.
+    who_decides = turn.question == WHO_DECIDES or (
+        turn.intent == "vervolgvraag" and kind == "uitleg" and asks_who_decides(turn.text))
+    if answer is None and who_decides and isinstance(subject, Topic):
         answer = subject.question(WHO_DECIDES).antwoord if subject.question(WHO_DECIDES) \
             else subject.wie_beslist
     if answer is None:

@@ -9,7 +9,8 @@ the widget talks to them, and prints totals:
 - topic and kind of question right (slots `onderwerp` and `vraagsoort`);
 - emergencies: 112 first where it must come; needless 112 where it must not (single
   messages and turns in conversations apart);
-- whole conversations right: every turn's topic, kind, 112, signal form and facts;
+- whole conversations right: every turn's topic, kind, 112, signal form and facts (on a
+  turn that starts the signal form or is an emergency, topic and kind are not judged);
 - words per reply (median, p90), not counting buttons.
 
     .venv/bin/python scripts/evaluate_antwoorden.py [--model models/veiligheid.tar.gz]
@@ -97,6 +98,8 @@ def ratio(part: int, whole: int) -> str:
 
 def questions(rasa: Server, sets: Path, show: bool) -> List[int]:
     items = yaml.safe_load((sets / "vragen_v1.yml").read_text(encoding="utf-8"))["vragen"]
+    if not items:
+        return []
     fact = intro_fact = intro = topic = kind = needless = 0
     lengths = []
     for item in items:
@@ -126,8 +129,8 @@ def questions(rasa: Server, sets: Path, show: bool) -> List[int]:
     return lengths
 
 
-def conversations(rasa: Server, sets: Path, show: bool) -> List[int]:
-    talks = yaml.safe_load((sets / "gesprekken_v1.yml").read_text(encoding="utf-8"))["gesprekken"]
+def conversations(rasa: Server, path: Path, show: bool) -> List[int]:
+    talks = yaml.safe_load(path.read_text(encoding="utf-8"))["gesprekken"]
     whole = turns = turns_right = emergencies = caught = calm = needless = 0
     lengths = []
     for talk in talks:
@@ -141,9 +144,11 @@ def conversations(rasa: Server, sets: Path, show: bool) -> List[int]:
                 "formulier": got["form"] == bool(turn.get("formulier")),
                 "feiten": all(has_fact(got["text"], f) for f in turn.get("feiten") or []),
             }
-            if turn.get("onderwerp", NONE) != NONE and not turn.get("formulier"):
+            # On an emergency turn what counts is 112 first; the topic is not judged there.
+            judged = not turn.get("formulier") and not turn.get("noodgeval")
+            if turn.get("onderwerp", NONE) != NONE and judged:
                 checks["onderwerp"] = topic_right(turn["onderwerp"], got)
-            if turn.get("vraagsoort", NONE) != NONE and not turn.get("formulier") \
+            if turn.get("vraagsoort", NONE) != NONE and judged \
                     and turn.get("onderwerp") != INTRODUCTION:
                 checks["vraagsoort"] = got["kind"] == turn["vraagsoort"]
             ok = all(checks.values())
@@ -174,6 +179,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--model", type=Path, default=ROOT / "models" / "veiligheid.tar.gz")
     parser.add_argument("--show-misses", action="store_true")
+    parser.add_argument("--conversations", type=Path,
+                        help="another conversation file (default: gesprekken_v1.yml in --sets)")
     parser.add_argument("--sets", type=Path, default=SETS,
                         help="a folder with vragen_v1.yml and gesprekken_v1.yml (default: the "
                              "held-out sets)")
@@ -192,8 +199,9 @@ def main() -> int:
     from alembic.config import Config
     command.upgrade(Config(str(ROOT / "alembic.ini")), "head")
     with running([actions, rasa], work / "logs"):
-        single = questions(rasa, args.sets, args.show_misses)
-        talked = conversations(rasa, args.sets, args.show_misses)
+        single = [] if args.conversations else questions(rasa, args.sets, args.show_misses)
+        talked = conversations(rasa, args.conversations or args.sets / "gesprekken_v1.yml",
+                               args.show_misses)
     every = single + talked
     print(f"all replies: words median {statistics.median(every):.0f}, "
           f"p90 {statistics.quantiles(every, n=10)[-1]:.0f}")

@@ -146,3 +146,8 @@ def test_replies_are_short(kb, ranker):
                for item in topic.vragen]
     assert statistics.median(lengths) <= 60
     assert statistics.quantiles(lengths, n=10)[-1] <= 100
+
+
+def test_a_who_decides_follow_up_gets_the_topics_own_answer(kb, ranker):
+    text = answer(kb, ranker, "en wie bepaalt dat dan?", "voetbal", intent="vervolgvraag")
+    assert text.startswith(kb.topic("voetbal").wie_beslist)
