@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Dict, Iterator, List, Optional, Sequence, Union
 
+from wijkveiligheid.logs import rotating_copy
 from wijkveiligheid.settings import ROOT, settings, settings_or_exit
 from wijkveiligheid.tokens import bearer, development_header
 
@@ -95,24 +96,27 @@ class Server:
     env: Dict[str, str] = field(default_factory=dict)
     api_token: Optional[str] = None  # Rasa's HTTP API wants it as `?token=`
     process: Optional[subprocess.Popen] = None
+    log_copy: Optional[threading.Thread] = None  # copies the output into the rotated log
 
     def start(self, log_dir: Path) -> None:
         log_dir.mkdir(parents=True, exist_ok=True)
-        with open(log_dir / f"{self.name}.log", "ab") as log:
-            # A stop signal now would leave a started child that `stop` does not know.
-            blocked = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
-            try:
-                self.process = subprocess.Popen(
-                    self.command,
-                    cwd=ROOT,
-                    env={**NO_TELEMETRY, **os.environ, **self.env},
-                    stdout=log,
-                    stderr=subprocess.STDOUT,
-                    start_new_session=True,  # Ctrl-C in the terminal reaches us, not them
-                    preexec_fn=_child_setup(os.getpid()),
-                )
-            finally:
-                signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+        # A stop signal now would leave a started child that `stop` does not know.
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+        try:
+            self.process = subprocess.Popen(
+                self.command,
+                cwd=ROOT,
+                env={**NO_TELEMETRY, **os.environ, **self.env},
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,  # Ctrl-C in the terminal reaches us, not them
+                preexec_fn=_child_setup(os.getpid()),
+            )
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+        # The output goes to logs/<name>.log, rotated by size (LOG_MAX_BYTES, LOG_BACKUPS),
+        # so no log grows without bound.
+        self.log_copy = rotating_copy(self.process.stdout, log_dir / f"{self.name}.log")
 
     def is_up(self) -> bool:
         try:

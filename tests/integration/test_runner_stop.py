@@ -283,3 +283,20 @@ def answers_rest(port: int) -> bool:
         return requests.get(f"http://127.0.0.1:{port}/webhooks/rest/", timeout=2).ok
     except requests.RequestException:
         return False
+
+
+def test_a_servers_log_rotates_by_size(tmp_path, monkeypatch):
+    """Each server's output goes to logs/<name>.log, which starts anew after LOG_MAX_BYTES."""
+    from servers.runner import Server
+
+    monkeypatch.setenv("LOG_MAX_BYTES", "2000")
+    monkeypatch.setenv("LOG_BACKUPS", "2")
+    chatty = Server(name="praatgraag", health_url="http://127.0.0.1:9/", public_url="",
+                    command=[sys.executable, "-c", "for i in range(500): print('regel', i)"])
+    chatty.start(tmp_path)
+    chatty.process.wait(timeout=60)
+    chatty.log_copy.join(timeout=30)
+    logs = sorted(tmp_path.glob("praatgraag.log*"))
+    assert [p.name for p in logs] == ["praatgraag.log", "praatgraag.log.1", "praatgraag.log.2"]
+    assert all(p.stat().st_size <= 2000 for p in logs)
+    assert "regel 499" in (tmp_path / "praatgraag.log").read_text()
