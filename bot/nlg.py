@@ -10,6 +10,7 @@ to the domain's variations: the topic's short answer per kind.
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, Dict, Optional, Text
 
 from rasa.core.channels.channel import OutputChannel
@@ -22,6 +23,10 @@ from bot.antwoorden import QuestionRanker, Turn, compose, english_note, is_engli
 from wijkveiligheid.knowledge import knowledge
 
 ANSWER = "utter_antwoord"
+FALLBACK = "utter_fallback"
+# How like a question item of the conversation's topic a message the NLU did not
+# understand must be, to be answered as a follow-up in that topic (tests/dev/ conversations).
+FOLLOW_UP_SIMILARITY = 0.25
 # Responses that get the English note when the message was in English.
 NOT_UNDERSTOOD = ("utter_fallback", "utter_buiten_bereik")
 
@@ -48,6 +53,17 @@ def turn_of(tracker: DialogueStateTracker) -> Turn:
     )
 
 
+def follow_up_in_topic(ranker: QuestionRanker, turn: Turn) -> Optional[Turn]:
+    """The turn as a follow-up in the conversation's topic, if a question item of that
+    topic is clearly what the message asks; else None (the honest fallback stays)."""
+    if not turn.topic or not turn.text:
+        return None
+    ranked = ranker.scores(turn.topic, turn.text, None)
+    if not ranked or ranked[0][2] < FOLLOW_UP_SIMILARITY:
+        return None
+    return replace(turn, intent=turn.topic, kind=ranked[0][0].vraagsoort.value)
+
+
 class KnowledgeNLG(TemplatedNaturalLanguageGenerator):
     """Rasa's own generator for the domain's responses (a subclass, so Rasa hands it the
     model's responses when it loads a model), plus the composed topic answer."""
@@ -62,6 +78,12 @@ class KnowledgeNLG(TemplatedNaturalLanguageGenerator):
                        output_channel: Text | OutputChannel, **kwargs: Any
                        ) -> Optional[Dict[Text, Any]]:
         turn = turn_of(tracker)
+        if utter_action == FALLBACK and not turn.english:
+            # Not understood on its own, but maybe as a follow-up in the conversation's
+            # topic ("kunnen wijkraden iets zeggen over waar hun geld heen gaat?").
+            turn = follow_up_in_topic(self.ranker, turn)
+            utter_action = ANSWER if turn is not None else FALLBACK
+            turn = turn or turn_of(tracker)
         if utter_action == ANSWER:
             composed = compose(self.kb, self.ranker, turn)
             if composed is not None:
