@@ -59,10 +59,13 @@ def normalise(text: Optional[str]) -> str:
 
 
 def yes_or_no(text: Optional[str]) -> Optional[bool]:
+    if "@" in (text or ""):
+        return None  # an e-mail address ("neeltje@...") is neither yes nor no
     answer = normalise(text)
-    if answer in YES or answer.startswith("ja "):
+    first = answer.split()[:1]
+    if answer in YES or first == ["ja"]:
         return True
-    if answer in NO or answer.startswith("nee"):
+    if answer in NO or first == ["nee"]:  # "nee hoor", not "neem maar op" or "Neeltje"
         return False
     return None
 

@@ -35,6 +35,7 @@ from wijkveiligheid.knowledge import (
     Question,
     Topic,
 )
+from wijkveiligheid.wijken import all_wijken
 
 Response = Dict[str, Any]
 Subject = Union[Topic, Introduction]
@@ -115,7 +116,9 @@ class QuestionRanker:
         if subject is None or self.matrix is None or not normalise(text):
             return []
         group = (subject_key, kind) if (subject_key, kind) in self.groups else (subject_key, None)
-        rows = [row for row in self.groups[group] if row != leave_out]
+        rows = [row for row in self.groups.get(group, []) if row != leave_out]
+        if not rows:
+            return []  # a topic without question items: its short general answer
         model = self.models[group] if leave_out is None else self.fit(rows)
         vector = self.vectors([normalise(text)])
         similarity = (self.matrix[rows] @ vector.T).toarray().ravel()
@@ -200,17 +203,20 @@ def place_answer(kb: Knowledge, subject: Subject, turn: Turn) -> Optional[str]:
         if places:
             return places.welke
         return kb.say(kb.teksten.antwoord.geen_aparte_wijken, onderwerp=subject.naam.lower())
-    if where and places:
-        text = places.wel if places.applies_to(turn.wijk, turn.gebied) else places.niet
-        return text.format(wijk=where, gebied=turn.gebied or where)
-    return None
+    if not (where and places):
+        return None
+    if turn.wijk is None and places.alleen_in_wijken and turn.gebied and any(
+            wijk in all_wijken(turn.gebied) for wijk in places.alleen_in_wijken):
+        return places.welke  # a gebied with some of the wijken: name them, no plain no
+    text = places.wel if places.applies_to(turn.wijk, turn.gebied) else places.niet
+    return text.format(wijk=where, gebied=turn.gebied or where)
 
 
 def next_step(kb: Knowledge, subject: Subject, kind: str, turn: Turn) -> Optional[str]:
     """At most one short line about what to do next."""
     texts = kb.teksten.antwoord
     where = turn.wijk or turn.gebied
-    if where and not getattr(subject, "plaatsen", None):
+    if where and kind != "melden" and not getattr(subject, "plaatsen", None):
         return kb.say(texts.wijk_volgende_stap, wijk=where, gebied=turn.gebied or where)
     if kind == "invloed" or isinstance(subject, Introduction):
         return kb.say(texts.invloed_volgende_stap)
@@ -245,7 +251,11 @@ def compose(kb: Knowledge, ranker: Optional[QuestionRanker], turn: Turn
     if kind == "melden" and getattr(subject, "gevaar_mogelijk", False):
         lines.append(kb.say(kb.teksten.antwoord.gevaar_eerst))
 
-    answer = place_answer(kb, subject, turn)
+    # A follow-up about a place ("en bij ons in Carnisse?", "in welke wijken?") gets the
+    # place answer; a question of its own that names a wijk gets its item, place after it.
+    place = place_answer(kb, subject, turn)
+    follow_up = turn.intent == "vervolgvraag" or asks_which_wijken(turn.text)
+    answer = place if follow_up else None
     # "en wie beslist dat?" after a topic answer asks the topic's own who-decides fact.
     who_decides = turn.question == WHO_DECIDES or (
         turn.intent == "vervolgvraag" and kind == "uitleg" and asks_who_decides(turn.text))
@@ -261,6 +271,8 @@ def compose(kb: Knowledge, ranker: Optional[QuestionRanker], turn: Turn
         else:
             answer = general_answer(subject, kind)
     lines.append(answer)
+    if place and place != answer:
+        lines.append(place)
     step = next_step(kb, subject, kind, turn)
     if step:
         lines.append(step)

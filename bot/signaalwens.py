@@ -34,7 +34,10 @@ WISH = re.compile(
     r"\b(ik wil|wil ik|ik zou graag|ik wou|wij willen|we willen|willen wij|willen we)\b"
     r".{0,80}\b(doorgeven|door te geven|laten weten|signaal|signaleren)\b"
     r"|\bgeef (dit|dat|het) (maar )?door\b|\bneem (dit|dat|mijn signaal) (maar )?op\b")
-QUESTION = re.compile(r"\b(hoe|waar|kan ik|kun je|mag ik|moet ik)\b")
+# A question, or a wish that is not one ("ik wil weten ...", "ik wil geen signaal ..."):
+# "laten weten" is the wish itself.
+QUESTION = re.compile(r"\b(hoe|waar|wat|wie|kan ik|kun je|mag ik|moet ik|geen|niet)\b"
+                      r"|(?<!laten )\bweten\b|\?\s*$")
 # "kan ik dit als signaal doorgeven?" asks to pass on what was just said: a wish too.
 THIS = re.compile(r"\b(kan|mag) ik (dit|dat|het)\b.{0,40}\b(doorgeven|melden)\b")
 

@@ -112,11 +112,12 @@ class Server:
                 start_new_session=True,  # Ctrl-C in the terminal reaches us, not them
                 preexec_fn=_child_setup(os.getpid()),
             )
+            # The output goes to logs/<name>.log, rotated by size (LOG_MAX_BYTES,
+            # LOG_BACKUPS). Started while stop signals are blocked, so the copying thread
+            # inherits the block and the main thread alone handles them.
+            self.log_copy = rotating_copy(self.process.stdout, log_dir / f"{self.name}.log")
         finally:
             signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
-        # The output goes to logs/<name>.log, rotated by size (LOG_MAX_BYTES, LOG_BACKUPS),
-        # so no log grows without bound.
-        self.log_copy = rotating_copy(self.process.stdout, log_dir / f"{self.name}.log")
 
     def is_up(self) -> bool:
         try:

@@ -321,20 +321,25 @@ _WORD = re.compile(r"[\w'\u2019-]+")
 def find_location(text: str, locations: Optional[Locations] = None) -> Optional[Location]:
     """The wijk or gebied named anywhere in a chat message ("en bij ons in Feijenoord?",
     "wijkraad charlois hier"), or None. Like `match_location`, but an everyday word that is
-    also a name only counts as a place in a place context. Never raises."""
+    also a name only counts as a place in a place context: after a place word, or written
+    with a capital that is not just the start of a sentence. Never raises."""
     if not isinstance(text, str):
         return None
-    words = _WORD.findall(text[:MAX_INPUT_CHARS])
+    text = text[:MAX_INPUT_CHARS]
+    found = list(_WORD.finditer(text))
+    words = [match.group() for match in found]
     kept = []
-    for position, word in enumerate(words):
-        lower = word.lower()
+    for position, match in enumerate(found):
+        word, lower = match.group(), match.group().lower()
         before = [w.lower() for w in words[max(position - 2, 0):position]]
         if before and before[-1] in ("de", "het"):
             before = before[:-1]  # "in het centrum"
         previous = before[-1] if before else ""
         following = " ".join(w.lower() for w in words[position + 1:position + 3])
+        sentence_start = text[:match.start()].rstrip()[-1:] in ("", ".", "?", "!")
+        capital = word[0].isupper() and not sentence_start
         if lower in EVERYDAY_NAMES and not (
-                previous in PLACE_WORDS or word[0].isupper() or following == "van holland"):
+                previous in PLACE_WORDS or capital or following == "van holland"):
             continue
         kept.append(word)
     return match_location(" ".join(kept), locations) if kept else None

@@ -109,10 +109,10 @@ def test_stadsmariniers_per_wijk(kb, ranker, wijk, gebied, expected):
 
 
 def test_jongerenwerk_everywhere_but_pernis_and_hoek_van_holland(kb, ranker):
-    assert answer(kb, ranker, "en in Pernis?", "jongerenwerk", wijk="Pernis",
-                  gebied="Pernis").startswith("Nee")
-    assert answer(kb, ranker, "en in Spangen?", "jongerenwerk", wijk="Spangen",
-                  gebied="Delfshaven").startswith("Ja")
+    assert answer(kb, ranker, "en in Pernis?", "jongerenwerk", intent="vervolgvraag",
+                  wijk="Pernis", gebied="Pernis").startswith("Nee")
+    assert answer(kb, ranker, "en in Spangen?", "jongerenwerk", intent="vervolgvraag",
+                  wijk="Spangen", gebied="Delfshaven").startswith("Ja")
 
 
 def test_a_wijk_without_facts_in_the_brochure_points_to_its_wijkmanager(kb, ranker):
@@ -164,3 +164,29 @@ def test_a_message_not_understood_on_its_own_is_answered_in_the_conversations_to
                                            intent="nlu_fallback", text="xyzzy qwerty")) is None
     assert follow_up_in_topic(ranker, Turn(topic=None, kind=None, intent="nlu_fallback",
                                            text="waar gaat het budget heen")) is None
+
+
+def test_a_question_of_its_own_that_names_a_wijk_gets_its_item_and_the_place(kb, ranker):
+    text = answer(kb, ranker, "voor welke leeftijd is het jongerenwerk in Spangen?",
+                  "jongerenwerk", wijk="Spangen", gebied="Delfshaven")
+    assert "23" in text and "Ja, grenzenstellend jongerenwerk werkt ook in Spangen" in text
+
+
+def test_a_gebied_with_some_stadsmariniers_wijken_gets_them_named(kb, ranker):
+    text = answer(kb, ranker, "en in Charlois?", "stadsmariniers", intent="vervolgvraag",
+                  gebied="Charlois")
+    assert "Carnisse" in text and not text.startswith("Nee")
+
+
+def test_a_report_question_naming_a_wijk_keeps_where_to_report(kb, ranker):
+    text = answer(kb, ranker, "waar meld ik woonoverlast van mijn buren in Spangen?",
+                  "woonoverlast", "melden", wijk="Spangen", gebied="Delfshaven")
+    assert "meldpunt woonoverlast" in text.lower() and "0800-2000" in text
+
+
+def test_a_topic_without_question_items_gets_its_short_answer(kb):
+    topics = {**kb.topics, "horeca": kb.topic("horeca").copy(update={"vragen": []})}
+    bare = kb.copy(update={"topics": topics})
+    text = compose(bare, QuestionRanker(bare),
+                   Turn(topic="horeca", kind="uitleg", intent="horeca", text="wat is dat"))["text"]
+    assert text.startswith(kb.topic("horeca").kort.uitleg)

@@ -67,3 +67,16 @@ def test_a_question_keeps_its_answer(text, kind):
     assert message.get("intent")["name"] == "overlast_op_straat"
     assert is_plain_wish("ik wil dit doorgeven") and not is_plain_wish(
         "hoe geef ik een signaal door?")
+
+
+@pytest.mark.parametrize("text", ["ik wil geen signaal doorgeven, wie beslist over camera's?",
+                                  "ik wil weten wat een signaal is",
+                                  "ik wil een signaal doorgeven, hoe werkt dat?"])
+def test_a_question_about_signals_is_no_wish(text):
+    assert not is_plain_wish(text)
+
+
+@pytest.mark.parametrize("text", ["Cool dat dit kan", "Hoek van de straat is donker",
+                                  "Centrum voor Jeugd en Gezin helpt ons"])
+def test_a_capital_at_the_start_of_a_sentence_makes_no_place(text):
+    assert find_location(text) is None

@@ -149,3 +149,15 @@ def test_cancel_words_stop_the_form_even_when_not_understood_as_stop():
     assert SlotSet("signaal_afgebroken", True) in events
     assert SlotSet("requested_slot", None) in events  # ends the form
     assert dispatcher.messages[0]["response"] == "utter_signaal_gestopt"
+
+
+@pytest.mark.parametrize("text", ["neeltje.jansen@gmail.com", "Neeltje@voorbeeld.nl",
+                                  "neem maar contact met me op", "neem het maar op"])
+def test_words_that_only_start_with_nee_are_no_no(text):
+    assert yes_or_no(text) is not False
+
+
+def test_an_e_mail_address_is_kept_as_the_contact():
+    result, _ = validate("signaal_contact", "neeltje.jansen@gmail.com",
+                         {"signaal_contact_toestemming": True})
+    assert result["signaal_contact"] == "neeltje.jansen@gmail.com"
