@@ -81,9 +81,9 @@ class KnowledgeNLG(TemplatedNaturalLanguageGenerator):
         if utter_action == FALLBACK and not turn.english:
             # Not understood on its own, but maybe as a follow-up in the conversation's
             # topic ("kunnen wijkraden iets zeggen over waar hun geld heen gaat?").
-            turn = follow_up_in_topic(self.ranker, turn)
-            utter_action = ANSWER if turn is not None else FALLBACK
-            turn = turn or turn_of(tracker)
+            follow_up = follow_up_in_topic(self.ranker, turn)
+            if follow_up is not None:
+                utter_action, turn = ANSWER, follow_up
         if utter_action == ANSWER:
             composed = compose(self.kb, self.ranker, turn)
             if composed is not None:
