@@ -14,7 +14,7 @@ STAMP  := $(VENV)/.installed
 # Everything the trained model is made from: a change in any of these retrains.
 MODEL_INPUTS := config.yml domain.yml $(wildcard bot/data/*.yml) wijkveiligheid/kennis/onderwerpen.yml wijkveiligheid/kennis/contactpunten.yml wijkveiligheid/kennis/teksten.yml \
 	bot/importer.py bot/responses.py bot/antwoorden.py wijkveiligheid/knowledge.py bot/lineair.py bot/wijkherkenning.py bot/signaalwens.py \
-	bot/onderwerp.py bot/vraagsoort.py bot/noodgeval.py $(SPACY)
+	bot/onderwerp.py bot/vraagsoort.py bot/noodgeval.py bot/gesprek.py $(SPACY)
 
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 # No usage events or crash reports to Rasa's makers from training, tests or the servers.

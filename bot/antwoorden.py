@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
@@ -34,6 +35,7 @@ from wijkveiligheid.knowledge import (
     Knowledge,
     Question,
     Topic,
+    knowledge,
 )
 from wijkveiligheid.wijken import all_wijken
 
@@ -152,6 +154,19 @@ class QuestionRanker:
         return ranked[0][0]
 
 
+@lru_cache(maxsize=1)
+def question_ranker() -> QuestionRanker:
+    """The ranker of the shipped knowledge, built once per process (the response
+    generator and the conversation policy share it)."""
+    return QuestionRanker(knowledge())
+
+
+# Intents of a message that asks about the conversation's topic without naming it: the
+# follow-up itself, and a message the NLU did not understand alone that
+# bot.gesprek.GesprekPolicy answered in the conversation's topic.
+FOLLOW_UP_INTENTS = frozenset({"vervolgvraag", "nlu_fallback", "buiten_bereik"})
+
+
 @dataclass(frozen=True)
 class Turn:
     """What the assistant knows when it answers a topic question."""
@@ -254,17 +269,17 @@ def compose(kb: Knowledge, ranker: Optional[QuestionRanker], turn: Turn
     # A follow-up about a place ("en bij ons in Carnisse?", "in welke wijken?") gets the
     # place answer; a question of its own that names a wijk gets its item, place after it.
     place = place_answer(kb, subject, turn)
-    follow_up = turn.intent == "vervolgvraag" or asks_which_wijken(turn.text)
+    follow_up = turn.intent in FOLLOW_UP_INTENTS or asks_which_wijken(turn.text)
     answer = place if follow_up else None
     # "en wie beslist dat?" after a topic answer asks the topic's own who-decides fact.
     who_decides = turn.question == WHO_DECIDES or (
-        turn.intent == "vervolgvraag" and kind == "uitleg" and asks_who_decides(turn.text))
+        turn.intent in FOLLOW_UP_INTENTS and kind == "uitleg" and asks_who_decides(turn.text))
     if answer is None and who_decides and isinstance(subject, Topic):
         answer = subject.question(WHO_DECIDES).antwoord if subject.question(WHO_DECIDES) \
             else subject.wie_beslist
     if answer is None:
         item = ranker.best(key, turn.text, kind) if ranker and turn.question is None else None
-        if item is not None and turn.intent == "vervolgvraag" and item.vraagsoort.value != kind:
+        if item is not None and turn.intent in FOLLOW_UP_INTENTS and item.vraagsoort.value != kind:
             item = None  # "en wat kan de wijkraad daarmee?" wants the kind, not a look-alike
         if item is not None:
             answer, kind = item.antwoord, item.vraagsoort.value

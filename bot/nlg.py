@@ -10,7 +10,6 @@ to the domain's variations: the topic's short answer per kind.
 """
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any, Dict, Optional, Text
 
 from rasa.core.channels.channel import OutputChannel
@@ -19,14 +18,18 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
-from bot.antwoorden import QuestionRanker, Turn, compose, english_note, is_english
-from wijkveiligheid.knowledge import knowledge
+from bot.antwoorden import (
+    FOLLOW_UP_INTENTS,
+    Turn,
+    compose,
+    english_note,
+    is_english,
+    question_ranker,
+)
+from bot.gesprek import previous_subject
+from wijkveiligheid.knowledge import INTRODUCTION_INTENT, knowledge
 
 ANSWER = "utter_antwoord"
-FALLBACK = "utter_fallback"
-# How like a question item of the conversation's topic a message the NLU did not
-# understand must be, to be answered as a follow-up in that topic (tests/dev/ conversations).
-FOLLOW_UP_SIMILARITY = 0.25
 # Responses that get the English note when the message was in English.
 NOT_UNDERSTOOD = ("utter_fallback", "utter_buiten_bereik")
 
@@ -41,27 +44,19 @@ def entity_value(tracker: DialogueStateTracker, name: str) -> Optional[str]:
 def turn_of(tracker: DialogueStateTracker) -> Turn:
     message = tracker.latest_message
     text = (message.text if message else "") or ""
+    intent = (message.intent or {}).get("name") if message else None
+    if intent in FOLLOW_UP_INTENTS and previous_subject(tracker) == INTRODUCTION_INTENT:
+        intent = INTRODUCTION_INTENT  # "en wie moet ik bellen?" after the introduction
     return Turn(
         topic=tracker.get_slot("onderwerp"),
         kind=tracker.get_slot("vraagsoort"),
-        intent=(message.intent or {}).get("name") if message else None,
+        intent=intent,
         text=text if not text.startswith("/") else "",  # a button's payload is no question
         wijk=entity_value(tracker, "wijk"),
         gebied=entity_value(tracker, "gebied"),
         question=entity_value(tracker, "vraag"),
         english=is_english(text),
     )
-
-
-def follow_up_in_topic(ranker: QuestionRanker, turn: Turn) -> Optional[Turn]:
-    """The turn as a follow-up in the conversation's topic, if a question item of that
-    topic is clearly what the message asks; else None (the honest fallback stays)."""
-    if not turn.topic or not turn.text:
-        return None
-    ranked = ranker.scores(turn.topic, turn.text, None)
-    if not ranked or ranked[0][2] < FOLLOW_UP_SIMILARITY:
-        return None
-    return replace(turn, intent=turn.topic, kind=ranked[0][0].vraagsoort.value)
 
 
 class KnowledgeNLG(TemplatedNaturalLanguageGenerator):
@@ -72,18 +67,12 @@ class KnowledgeNLG(TemplatedNaturalLanguageGenerator):
                  domain: Optional[Domain] = None) -> None:
         super().__init__((domain or Domain.empty()).responses)
         self.kb = knowledge()
-        self.ranker = QuestionRanker(self.kb)
+        self.ranker = question_ranker()
 
     async def generate(self, utter_action: Text, tracker: DialogueStateTracker,
                        output_channel: Text | OutputChannel, **kwargs: Any
                        ) -> Optional[Dict[Text, Any]]:
         turn = turn_of(tracker)
-        if utter_action == FALLBACK and not turn.english:
-            # Not understood on its own, but maybe as a follow-up in the conversation's
-            # topic ("kunnen wijkraden iets zeggen over waar hun geld heen gaat?").
-            follow_up = follow_up_in_topic(self.ranker, turn)
-            if follow_up is not None:
-                utter_action, turn = ANSWER, follow_up
         if utter_action == ANSWER:
             composed = compose(self.kb, self.ranker, turn)
             if composed is not None:

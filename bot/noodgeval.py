@@ -55,6 +55,16 @@ NOT_ACUTE = re.compile(
     r"|sinds|vorige (week|maand|keer)|vorig jaar|gisteren|elke (dag|week|avond|nacht)"
     r"|iedere (dag|week|avond)|steeds|regelmatig|vaak)\b")
 SHORT_FOLLOW_UP_WORDS = 6
+# Nuisance, however loud or late, is no danger without a word of danger ("het terras is
+# nu nog open, heel veel lawaai"): the Veiligheidsloket, not 112.
+NUISANCE = re.compile(r"\b(lawaai\w*|herrie|muziek|geluidsoverlast|te hard|blow\w*|rommel"
+                      r"|troep|afval|vuilnis)\b")
+# A question about the topic ("en kan er niet eens iets georganiseerd worden?") is no
+# emergency without a word of danger; "wat moet ik doen?" may well be one.
+QUESTION = re.compile(
+    r"^\W*((en|maar|oke|ok|oké|dus|nou)\W+)*(wie|wat|waar|waarom|wanneer|welke|hoe|kan|kun"
+    r"|kunnen|kunt|mag|mogen|moet|moeten|is er|zijn er|heeft|hebben|krijg|krijgen|bestaat"
+    r"|doet|gaat)\b(?! (moet|kan|moeten|kunnen) (ik|we|wij) doen)[^.!]*\?\s*$")
 
 
 def emergency_first(text: str, understood: Optional[str], emergency: float,
@@ -70,7 +80,8 @@ def emergency_first(text: str, understood: Optional[str], emergency: float,
     if ACUTE.search(lowered):
         return True
     short = understood == "vervolgvraag" or len(lowered.split()) <= SHORT_FOLLOW_UP_WORDS
-    return not (short or NOT_ACUTE.search(lowered))
+    return not (short or NOT_ACUTE.search(lowered) or NUISANCE.search(lowered)
+                or QUESTION.search(lowered))
 
 
 @DefaultV1Recipe.register(

@@ -34,18 +34,28 @@ WISH = re.compile(
     r"\b(ik wil|wil ik|ik zou graag|ik wou|wij willen|we willen|willen wij|willen we)\b"
     r".{0,80}\b(doorgeven|door te geven|laten weten|signaal|signaleren)\b"
     r"|\bgeef (dit|dat|het) (maar )?door\b|\bneem (dit|dat|mijn signaal) (maar )?op\b")
-# A question, or a wish that is not one ("ik wil weten ...", "ik wil geen signaal ..."):
-# "laten weten" is the wish itself.
-QUESTION = re.compile(r"\b(hoe|waar|wat|wie|kan ik|kun je|mag ik|moet ik|geen|niet)\b"
-                      r"|(?<!laten )\bweten\b|\?\s*$")
-# "kan ik dit als signaal doorgeven?" asks to pass on what was just said: a wish too.
-THIS = re.compile(r"\b(kan|mag) ik (dit|dat|het)\b.{0,40}\b(doorgeven|melden)\b")
+# "kan ik dit als signaal doorgeven?" asks to pass on what was just said, and "kun je aan
+# de wijkmanager doorgeven dat ..." asks the assistant to: wishes too.
+THIS = re.compile(r"\b(kan|mag) ik (dit|dat|het)\b.{0,40}\b(doorgeven|melden)\b"
+                  r"|\b(kun|kan|kunt) (je|jij|u|jullie)\b.{0,60}\b(doorgeven|door te geven)\b")
+# A question, or a wish that is not one: a message that opens with a question word, a
+# wish said no to ("ik wil geen signaal ..."; a "niet" later on, as in "mensen voelen
+# zich niet veilig", is what is passed on), "ik wil weten ..." ("laten weten" is the wish
+# itself), or a question how it works.
+NOT_A_WISH = re.compile(r"^\W*(hoe|waar|wat|wie|waarom|wanneer|welke)\b"
+                        r"|\b(wil|willen|wou)( \w+){0,2} (niet|geen)\b"
+                        r"|(?<!laten )\bweten\b|\bhoe (werkt|gaat|doe)\b")
+# Below this the topic is a wild guess: the conversation's topic stays. Above it the
+# form still asks to confirm the topic it starts with.
+SURE_OF_TOPIC = 0.3
+# What the NLU may have made of a wish: a topic, a follow-up, or the form's own intent.
+MAY_BE_A_WISH = frozenset(TOPIC_IDS) | {"vervolgvraag", SIGNAL_INTENT}
 
 
 def is_plain_wish(text: str) -> bool:
     lowered = (text or "").lower()
-    return bool(THIS.search(lowered)) or (
-        bool(WISH.search(lowered)) and not QUESTION.search(lowered))
+    return bool(THIS.search(lowered) or WISH.search(lowered)) \
+        and not NOT_A_WISH.search(lowered)
 
 
 def kind_of(message: Message) -> str:
@@ -65,11 +75,15 @@ class SignaalWens(GraphComponent):
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             intent = message.get(INTENT) or {}
-            topic = intent.get(INTENT_NAME_KEY)
-            if (topic in TOPIC_IDS and kind_of(message) == "signaal"
+            understood = intent.get(INTENT_NAME_KEY)
+            # A wish to pass on where to report nuisance ("ik wil doorgeven dat er gedeald
+            # wordt", kind melden) gets the answer where to report it instead.
+            if (understood in MAY_BE_A_WISH and kind_of(message) != "melden"
                     and is_plain_wish(message.get(TEXT) or "")):
+                # Sure by its words, however unsure the topic was: no fallback.
                 message.set(INTENT, {INTENT_NAME_KEY: SIGNAL_INTENT,
-                                     PREDICTED_CONFIDENCE_KEY: intent.get(
-                                         PREDICTED_CONFIDENCE_KEY, 1.0)}, add_to_output=True)
-                keep_topic(message, topic)
+                                     PREDICTED_CONFIDENCE_KEY: 1.0}, add_to_output=True)
+                if understood in TOPIC_IDS and \
+                        intent.get(PREDICTED_CONFIDENCE_KEY, 0.0) >= SURE_OF_TOPIC:
+                    keep_topic(message, understood)
         return messages

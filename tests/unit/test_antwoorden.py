@@ -153,19 +153,6 @@ def test_a_who_decides_follow_up_gets_the_topics_own_answer(kb, ranker):
     assert text.startswith(kb.topic("voetbal").wie_beslist)
 
 
-def test_a_message_not_understood_on_its_own_is_answered_in_the_conversations_topic(ranker):
-    from bot.nlg import follow_up_in_topic
-
-    turn = Turn(topic="stadsmariniers", kind="uitleg", intent="nlu_fallback",
-                text="kunnen wijkraden iets zeggen over waar het budget heen gaat")
-    follow_up = follow_up_in_topic(ranker, turn)
-    assert follow_up is not None and follow_up.intent == "stadsmariniers"
-    assert follow_up_in_topic(ranker, Turn(topic="stadsmariniers", kind=None,
-                                           intent="nlu_fallback", text="xyzzy qwerty")) is None
-    assert follow_up_in_topic(ranker, Turn(topic=None, kind=None, intent="nlu_fallback",
-                                           text="waar gaat het budget heen")) is None
-
-
 def test_a_question_of_its_own_that_names_a_wijk_gets_its_item_and_the_place(kb, ranker):
     text = answer(kb, ranker, "voor welke leeftijd is het jongerenwerk in Spangen?",
                   "jongerenwerk", wijk="Spangen", gebied="Delfshaven")

@@ -50,6 +50,9 @@ def topic_message(text: str, kind: str, intent: str = "overlast_op_straat") -> M
     "ik wil dit doorgeven aan de wijkmanager",
     "kan ik dit als signaal doorgeven",
     "als wijkraad willen we laten weten dat de horeca veel overlast geeft",
+    "ik wil doorgeven dat mensen zich rond het metrostation niet veilig voelen",
+    "kun je aan de wijkmanager doorgeven dat wij graag folders willen hebben?",
+    "ik wil mijn zorgen doorgeven aan de wijkmanager, die geeft toch advies?",
 ])
 def test_a_plain_wish_starts_the_form_and_keeps_the_topic(text):
     [message] = SignaalWens().process([topic_message(text, "signaal")])
@@ -69,7 +72,18 @@ def test_a_question_keeps_its_answer(text, kind):
         "hoe geef ik een signaal door?")
 
 
+def test_a_wish_the_topic_classifier_was_unsure_of_starts_the_form_in_the_conversations_topic():
+    message = topic_message("ik wil later wel doorgeven dat dit vaker gebeurt", "signaal")
+    message.set("intent", {"name": "overlast_op_straat", "confidence": 0.3})
+    [message] = SignaalWens().process([message])
+    # Sure enough for no fallback; the guessed topic does not replace the conversation's.
+    assert message.get("intent") == {"name": "signaal_doorgeven", "confidence": 1.0}
+    assert "onderwerp" not in entities(message)
+
+
 @pytest.mark.parametrize("text", ["ik wil geen signaal doorgeven, wie beslist over camera's?",
+                                  "ik wil het niet doorgeven",
+                                  "wat gebeurt er als ik wil doorgeven dat er overlast is?",
                                   "ik wil weten wat een signaal is",
                                   "ik wil een signaal doorgeven, hoe werkt dat?"])
 def test_a_question_about_signals_is_no_wish(text):

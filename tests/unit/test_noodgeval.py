@@ -73,6 +73,8 @@ def test_no_ranking_means_no_change():
     "er staat nu al 3 uur een groep jongeren te schreeuwen bij de bushalte",
     "ik vermoed dat er in het pand naast ons illegaal mensen wonen",
     "al weken harde muziek tot diep in de nacht van de bovenburen",
+    "het terras naast mij is nu nog open en het is half 2 's nachts, heel veel lawaai",
+    "en kan er niet eens iets georganiseerd worden voor de ouderen hier in de wijk?",
 ])
 def test_short_follow_ups_and_plainly_non_acute_messages_keep_their_answer(text):
     assert classify(parsed("overlast_op_straat", 0.6, 0.4, text)) == "overlast_op_straat"
@@ -81,6 +83,8 @@ def test_short_follow_ups_and_plainly_non_acute_messages_keep_their_answer(text)
 @pytest.mark.parametrize("text", [
     "er wordt nu ingebroken bij de buren", "help brand", "mijn buurman slaat zijn vrouw",
     "er ligt iemand op straat die niet ademt", "al weken bedreigt hij me en nu staat hij hier",
+    "wat moet ik doen mijn buurman reageert niet meer?",
+    "er is heel veel lawaai en geschreeuw, ik denk dat ze met een mes vechten",
 ])
 def test_danger_words_always_count(text):
     assert emergency_first(text, "overlast_op_straat", 0.4, 0.1)

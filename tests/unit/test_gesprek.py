@@ -1,0 +1,88 @@
+"""The conversation policy: a message not understood alone, answered in the conversation's
+topic (bot/gesprek.py), on real trackers and the shipped knowledge."""
+from __future__ import annotations
+
+from typing import Optional
+
+import pytest
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot.antwoorden import question_ranker
+from bot.gesprek import follow_up_kind, previous_subject
+
+BUDGET = "kunnen wijkraden iets zeggen over waar het budget heen gaat"
+
+
+def tracker(text: str, intent: str, topic: Optional[str] = "stadsmariniers"
+            ) -> DialogueStateTracker:
+    events = [ActionExecuted("action_listen")]
+    if topic:
+        events += [UserUttered("wat doet een stadsmarinier", {"name": topic}),
+                   SlotSet("onderwerp", topic), ActionExecuted("utter_antwoord"),
+                   ActionExecuted("action_listen")]
+    events.append(UserUttered(text, {"name": intent}))
+    return DialogueStateTracker.from_events("test", events, slots=Domain.empty().slots)
+
+
+@pytest.mark.parametrize("intent", ["nlu_fallback", "buiten_bereik"])
+def test_a_message_not_understood_alone_is_answered_in_the_conversations_topic(intent):
+    assert follow_up_kind(question_ranker(), tracker(BUDGET, intent)) == "invloed"
+
+
+def test_no_follow_up_without_a_topic_a_fitting_item_or_when_the_nlu_understood():
+    ranker = question_ranker()
+    assert follow_up_kind(ranker, tracker(BUDGET, "nlu_fallback", topic=None)) is None
+    assert follow_up_kind(ranker, tracker("xyzzy qwerty", "nlu_fallback")) is None
+    assert follow_up_kind(ranker, tracker(BUDGET, "stadsmariniers")) is None
+    assert follow_up_kind(ranker, tracker('/vervolgvraag{"vraagsoort": "invloed"}',
+                                          "nlu_fallback")) is None
+
+
+def test_out_of_scope_needs_a_closer_match_than_not_sure():
+    ranker = question_ranker()
+    vague = "hoe zit het met het geld"
+    assert follow_up_kind(ranker, tracker(vague, "buiten_bereik")) is None
+
+
+def test_the_previous_topic_is_the_one_before_the_latest_message():
+    talk = tracker("wat doet de gemeente tegen inbraak", "high_impact_crimes")
+    talk.update(SlotSet("onderwerp", "high_impact_crimes"))
+    assert previous_subject(talk) == "stadsmariniers"
+
+
+def test_a_message_read_as_another_topic_stays_when_the_conversations_topic_fits_better():
+    from bot.gesprek import stays_in_topic
+
+    ranker = question_ranker()
+    after_burglary = tracker("waar worden die acties aangekondigd", "demonstraties",
+                             topic="high_impact_crimes")
+    assert stays_in_topic(ranker, after_burglary) == "high_impact_crimes"
+    switch = tracker("en hoe zit het met demonstraties?", "demonstraties",
+                     topic="cameratoezicht")
+    assert stays_in_topic(ranker, switch) is None
+
+
+def test_after_the_introduction_a_follow_up_is_answered_from_the_introduction():
+    from bot.nlg import turn_of
+
+    talk = DialogueStateTracker.from_events("test", [
+        ActionExecuted("action_listen"),
+        UserUttered("wat betekent het wijkakkoord voor veiligheid?", {"name": "wijkakkoord"}),
+        ActionExecuted("utter_antwoord"), ActionExecuted("action_listen"),
+        UserUttered("en wie moet ik bellen als ik meer wil weten", {"name": "vervolgvraag"}),
+    ], slots=Domain.empty().slots)
+    assert previous_subject(talk) == "wijkakkoord"
+    assert turn_of(talk).intent == "wijkakkoord"
+
+
+def test_a_topic_asked_again_is_the_subject_again_after_the_introduction():
+    talk = DialogueStateTracker.from_events("test", [
+        UserUttered("wat doet een stadsmarinier", {"name": "stadsmariniers"}),
+        SlotSet("onderwerp", "stadsmariniers"),
+        UserUttered("wat is het wijkakkoord", {"name": "wijkakkoord"}),
+        UserUttered("en stadsmariniers?", {"name": "stadsmariniers"}),
+        UserUttered("wie beslist dat", {"name": "vervolgvraag"}),
+    ], slots=Domain.empty().slots)
+    assert previous_subject(talk) == "stadsmariniers"
