@@ -41,7 +41,14 @@ KIND_SLOT = "vraagsoort"
 # How like a question item of the conversation's topic a message must be (the nearest
 # phrasing's cosine similarity), per what the NLU made of it: out of scope is a firmer
 # verdict than "not sure", so it needs a closer match.
-NOT_UNDERSTOOD = {"nlu_fallback": 0.25, "buiten_bereik": 0.4}
+FOLLOW_UP_INTENT = "vervolgvraag"
+OUT_OF_SCOPE_INTENT = "buiten_bereik"
+NOT_UNDERSTOOD = {"nlu_fallback": 0.25, OUT_OF_SCOPE_INTENT: 0.4}
+# A message not understood alone that the NLU still found somewhat like a follow-up
+# ("kunnen wij hier iets mee?"), and not clearly out of scope, is one: it is answered in
+# the conversation's topic with the kind of question the NLU read.
+FOLLOW_UP_SHARE = 0.15
+SURELY_OUT_OF_SCOPE = 0.8
 # A message read as another topic stays in the conversation's topic when an item of that
 # topic fits it at least this well, and clearly better than any item of the other topic
 # ("waar worden die acties aangekondigd?" after burglary: not demonstrations).
@@ -82,9 +89,23 @@ def follow_up_kind(ranker: QuestionRanker, tracker: DialogueStateTracker) -> Opt
     if threshold is None or not subject:
         return None
     ranked = ranker.scores(subject, message.text, None)
-    if not ranked or max(entry[2] for entry in ranked) < threshold:
-        return None
-    return ranked[0][0].vraagsoort.value
+    if ranked and max(entry[2] for entry in ranked) >= threshold:
+        return ranked[0][0].vraagsoort.value
+    if reads_as_follow_up(message):
+        return kind_read(message) or tracker.get_slot(KIND_SLOT) or "uitleg"
+    return None
+
+
+def reads_as_follow_up(message: UserUttered) -> bool:
+    ranking = {entry.get("name"): entry.get("confidence") or 0.0
+               for entry in message.parse_data.get("intent_ranking") or []}
+    return ranking.get(FOLLOW_UP_INTENT, 0.0) >= FOLLOW_UP_SHARE \
+        and ranking.get(OUT_OF_SCOPE_INTENT, 0.0) < SURELY_OUT_OF_SCOPE
+
+
+def kind_read(message: UserUttered) -> Optional[str]:
+    return next((entity.get("value") for entity in message.entities
+                 if entity.get("entity") == KIND_SLOT), None)
 
 
 def stays_in_topic(ranker: QuestionRanker, tracker: DialogueStateTracker) -> Optional[str]:

@@ -86,3 +86,24 @@ def test_a_topic_asked_again_is_the_subject_again_after_the_introduction():
         UserUttered("wie beslist dat", {"name": "vervolgvraag"}),
     ], slots=Domain.empty().slots)
     assert previous_subject(talk) == "stadsmariniers"
+
+
+def ranked_message(text: str, ranking: dict, kind: Optional[str] = None) -> DialogueStateTracker:
+    talk = tracker("x", "nlu_fallback")
+    talk.events.pop()  # replace the latest message by one with its ranking
+    entities = [{"entity": "vraagsoort", "value": kind}] if kind else []
+    talk.update(UserUttered(text, {"name": "nlu_fallback"}, entities, parse_data={
+        "intent_ranking": [{"name": n, "confidence": c} for n, c in ranking.items()]}))
+    return talk
+
+
+def test_a_message_the_nlu_found_like_a_follow_up_gets_the_kind_it_read():
+    text = "ik zit sinds kort in de wijkraad, kunnen wij hier iets mee?"
+    like_a_follow_up = ranked_message(text, {"nlu_fallback": 0.5, "vervolgvraag": 0.2},
+                                      kind="invloed")
+    assert follow_up_kind(question_ranker(), like_a_follow_up) == "invloed"
+    out_of_scope = ranked_message("kan ik hier ook mijn paspoort verlengen?",
+                                  {"buiten_bereik": 0.9, "vervolgvraag": 0.2})
+    assert follow_up_kind(question_ranker(), out_of_scope) is None
+    unlike = ranked_message(text, {"nlu_fallback": 0.5, "begroeting": 0.4}, kind="invloed")
+    assert follow_up_kind(question_ranker(), unlike) is None
