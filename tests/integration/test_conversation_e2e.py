@@ -153,3 +153,22 @@ def test_a_plain_signal_wish_starts_the_form_with_topic_and_wijk(chat: Chat, kb)
     # The wijk named earlier is not asked again: the form goes on to the description.
     assert chat.slots()["signaal_wijk"] == "Spangen"
     assert chat.slots()["requested_slot"] == "signaal_beschrijving"
+
+
+def test_a_follow_up_not_understood_alone_is_answered_in_the_topic_and_ja_starts_the_form(
+        chat: Chat, kb):
+    chat.text("welke regels gelden er eigenlijk voor demonstraties?")
+    answer = chat.text("wie toetst die aanvraag")
+    assert from_topic(answer, kb.topic("demonstraties"))
+    assert "Wet openbare manifestaties" in answer or "Wom" in answer
+    assert chat.slots()["onderwerp"] == "demonstraties"
+    assert chat.slots()["vraagsoort"] == "uitleg"
+    # The answer was the assistant's own offer: "ja" takes it up.
+    chat.text("ja graag")
+    assert chat.slots().get("requested_slot") is not None
+
+
+def test_after_the_introduction_a_follow_up_is_answered_from_it(chat: Chat, kb):
+    chat.text("wat betekent het wijkakkoord voor de veiligheid in onze wijk?")
+    answer = chat.text("en wie moet ik bellen als ik meer wil weten")
+    assert "wijkmanager" in answer and "14 010" in answer
