@@ -7,6 +7,7 @@ can change. Both are validated with pydantic so a mistake fails the build, not a
 """
 from __future__ import annotations
 
+import string
 from enum import Enum
 from functools import lru_cache
 from pathlib import Path
@@ -143,6 +144,19 @@ class Places(Strict):
     wel: Text
     niet: Text
     welke: Text
+
+    @validator("wel", "niet", "welke")
+    def only_wijk_and_gebied(cls, text: str) -> str:
+        # Staff edit these texts; a stray or misspelt placeholder must fail at load, not
+        # in the middle of a conversation.
+        try:
+            names = {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+            text.format(wijk="", gebied="")
+        except (ValueError, IndexError, KeyError) as error:
+            raise ValueError(f"only {{wijk}} and {{gebied}} may be filled in: {error}") from None
+        if not names <= {"wijk", "gebied"}:
+            raise ValueError(f"only {{wijk}} and {{gebied}} may be filled in, not {sorted(names)}")
+        return text
 
     def applies_to(self, wijk: Optional[str], gebied: Optional[str]) -> bool:
         if self.alleen_in_wijken:

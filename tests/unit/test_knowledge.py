@@ -54,6 +54,18 @@ def test_an_unknown_influence_level_fails_loading(tmp_path):
         load_knowledge(broken, CONTACTS_FILE)
 
 
+@pytest.mark.parametrize("text", ["Ja, in {wijk} werkt een {stadsmarinier}.",
+                                  "Ja, in {wijk werkt er een.", "Ja, in {0} wel."])
+def test_a_place_text_with_a_wrong_placeholder_fails_loading(tmp_path, text):
+    data = yaml.safe_load(TOPICS_FILE.read_text(encoding="utf-8"))
+    topic = next(t for t in data["onderwerpen"] if t.get("plaatsen"))
+    topic["plaatsen"]["wel"] = text
+    broken = tmp_path / "onderwerpen.yml"
+    broken.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ValidationError):
+        load_knowledge(broken, CONTACTS_FILE)
+
+
 @pytest.mark.parametrize(
     "topic_id, level",
     [
