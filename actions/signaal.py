@@ -70,6 +70,9 @@ def yes_or_no(text: Optional[str]) -> Optional[bool]:
     return None
 
 
+MIN_FUZZY_CHARS = 4
+
+
 def match_topic(text: Optional[str], intent: Optional[str]) -> Optional[str]:
     """A topic from a button title, a topic id, or what the NLU understood."""
     answer = normalise(text)
@@ -77,7 +80,9 @@ def match_topic(text: Optional[str], intent: Optional[str]) -> Optional[str]:
     names.update({t: t for t in TOPIC_IDS})
     if answer in names:
         return names[answer]
-    best = process.extractOne(answer, list(names), scorer=fuzz.WRatio, score_cutoff=88)
+    # Fuzzy only for answers of some length: WRatio matches "a" or "de" inside any name.
+    best = len(answer) >= MIN_FUZZY_CHARS and process.extractOne(
+        answer, list(names), scorer=fuzz.WRatio, score_cutoff=88)
     if best:
         return names[best[0]]
     return intent if intent in TOPIC_IDS else None

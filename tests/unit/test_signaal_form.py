@@ -55,6 +55,11 @@ def test_topic_from_a_button_or_typed(text, topic):
     assert match_topic(text, None) == topic
 
 
+@pytest.mark.parametrize("text", ["a", "de", "ho", "voe"])
+def test_a_very_short_answer_is_no_topic(text):
+    assert match_topic(text, None) is None
+
+
 def test_topic_from_what_the_nlu_understood():
     assert match_topic("er wordt gedeald op het plein", "overlast_op_straat") == "overlast_op_straat"
     assert match_topic("iets onduidelijks", "begroeting") is None
