@@ -37,7 +37,10 @@ WISH = re.compile(
 # "kan ik dit als signaal doorgeven?" asks to pass on what was just said, and "kun je aan
 # de wijkmanager doorgeven dat ..." asks the assistant to: wishes too.
 THIS = re.compile(r"\b(kan|mag) ik (dit|dat|het)\b.{0,40}\b(doorgeven|melden)\b"
-                  r"|\b(kun|kan|kunt) (je|jij|u|jullie)\b.{0,60}\b(doorgeven|door te geven)\b")
+                  r"|\b(kun|kan|kunt) (je|jij|u|jullie)\b.{0,60}\b(doorgeven|door te geven)\b"
+                  # "ja graag doorgeven aan de wijkmanager", also when nothing was offered
+                  r"|^\W*(ja|graag|oke|oké|ok|prima|goed)\b.{0,40}"
+                  r"\b(doorgeven|door te geven|geef (het |dit |dat )?maar door)\b")
 # A question, or a wish that is not one: a message that opens with a question word, a
 # wish said no to ("ik wil geen signaal ..."; a "niet" later on, as in "mensen voelen
 # zich niet veilig", is what is passed on), "ik wil weten ..." ("laten weten" is the wish
@@ -48,8 +51,9 @@ NOT_A_WISH = re.compile(r"^\W*(hoe|waar|wat|wie|waarom|wanneer|welke)\b"
 # Below this the topic is a wild guess: the conversation's topic stays. Above it the
 # form still asks to confirm the topic it starts with.
 SURE_OF_TOPIC = 0.3
-# What the NLU may have made of a wish: a topic, a follow-up, or the form's own intent.
-MAY_BE_A_WISH = frozenset(TOPIC_IDS) | {"vervolgvraag", SIGNAL_INTENT}
+# What the NLU may have made of a wish: a topic, a follow-up, a yes, or the form's own
+# intent.
+MAY_BE_A_WISH = frozenset(TOPIC_IDS) | {"vervolgvraag", "bevestigen", SIGNAL_INTENT}
 
 
 def is_plain_wish(text: str) -> bool:

@@ -72,6 +72,14 @@ def test_a_question_keeps_its_answer(text, kind):
         "hoe geef ik een signaal door?")
 
 
+@pytest.mark.parametrize("text", ["ja graag doorgeven aan de wijkmanager", "ja, geef maar door"])
+def test_a_yes_that_says_pass_it_on_is_a_wish_even_without_an_offer(text):
+    [message] = SignaalWens().process([topic_message(text, "", intent="bevestigen")])
+    assert message.get("intent")["name"] == "signaal_doorgeven"
+    [plain] = SignaalWens().process([topic_message("ja graag", "", intent="bevestigen")])
+    assert plain.get("intent")["name"] == "bevestigen"
+
+
 def test_a_wish_the_topic_classifier_was_unsure_of_starts_the_form_in_the_conversations_topic():
     message = topic_message("ik wil later wel doorgeven dat dit vaker gebeurt", "signaal")
     message.set("intent", {"name": "overlast_op_straat", "confidence": 0.2})
