@@ -38,11 +38,11 @@ from wijkveiligheid.knowledge import INTRODUCTION_INTENT, TOPIC_IDS
 ANSWER = "utter_antwoord"
 TOPIC_SLOT = "onderwerp"
 KIND_SLOT = "vraagsoort"
+FOLLOW_UP_INTENT = "vervolgvraag"
+OUT_OF_SCOPE_INTENT = "buiten_bereik"
 # How like a question item of the conversation's topic a message must be (the nearest
 # phrasing's cosine similarity), per what the NLU made of it: out of scope is a firmer
 # verdict than "not sure", so it needs a closer match.
-FOLLOW_UP_INTENT = "vervolgvraag"
-OUT_OF_SCOPE_INTENT = "buiten_bereik"
 NOT_UNDERSTOOD = {"nlu_fallback": 0.25, OUT_OF_SCOPE_INTENT: 0.4}
 # A message not understood alone that the NLU still found somewhat like a follow-up
 # ("kunnen wij hier iets mee?"), and not clearly out of scope, is one: it is answered in
