@@ -48,7 +48,9 @@ NOT_UNDERSTOOD = {"nlu_fallback": 0.25, OUT_OF_SCOPE_INTENT: 0.4}
 # ("kunnen wij hier iets mee?"), and not clearly out of scope, is one: it is answered in
 # the conversation's topic with the kind of question the NLU read.
 FOLLOW_UP_SHARE = 0.15
-SURELY_OUT_OF_SCOPE = 0.8
+# Out of scope this surely is never a follow-up: the follow-ups of the development
+# conversations scored at most 0.55, plain out-of-scope questions 0.9 and more.
+SURELY_OUT_OF_SCOPE = 0.7
 # A message read as another topic stays in the conversation's topic when an item of that
 # topic fits it at least this well, and clearly better than any item of the other topic
 # ("waar worden die acties aangekondigd?" after burglary: not demonstrations).
@@ -88,19 +90,16 @@ def follow_up_kind(ranker: QuestionRanker, tracker: DialogueStateTracker) -> Opt
     subject = previous_subject(tracker)
     if threshold is None or not subject:
         return None
+    ranking = {entry.get("name"): entry.get("confidence") or 0.0
+               for entry in message.parse_data.get("intent_ranking") or []}
+    if ranking.get(OUT_OF_SCOPE_INTENT, 0.0) >= SURELY_OUT_OF_SCOPE:
+        return None  # "rijdt de metro naar Hoek van Holland?" stays out of scope
     ranked = ranker.scores(subject, message.text, None)
     if ranked and max(entry[2] for entry in ranked) >= threshold:
         return ranked[0][0].vraagsoort.value
-    if reads_as_follow_up(message):
+    if ranking.get(FOLLOW_UP_INTENT, 0.0) >= FOLLOW_UP_SHARE:
         return kind_read(message) or tracker.get_slot(KIND_SLOT) or "uitleg"
     return None
-
-
-def reads_as_follow_up(message: UserUttered) -> bool:
-    ranking = {entry.get("name"): entry.get("confidence") or 0.0
-               for entry in message.parse_data.get("intent_ranking") or []}
-    return ranking.get(FOLLOW_UP_INTENT, 0.0) >= FOLLOW_UP_SHARE \
-        and ranking.get(OUT_OF_SCOPE_INTENT, 0.0) < SURELY_OUT_OF_SCOPE
 
 
 def kind_read(message: UserUttered) -> Optional[str]:

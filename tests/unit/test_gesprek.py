@@ -31,6 +31,12 @@ def test_a_message_not_understood_alone_is_answered_in_the_conversations_topic(i
     assert follow_up_kind(question_ranker(), tracker(BUDGET, intent)) == "invloed"
 
 
+def test_a_message_surely_out_of_scope_is_no_follow_up_however_like_an_item():
+    metro = ranked_message("rijdt de metro naar hoek van holland ook in het weekend",
+                           {"buiten_bereik": 0.9}, topic="jongerenwerk")
+    assert follow_up_kind(question_ranker(), metro) is None
+
+
 def test_no_follow_up_without_a_topic_a_fitting_item_or_when_the_nlu_understood():
     ranker = question_ranker()
     assert follow_up_kind(ranker, tracker(BUDGET, "nlu_fallback", topic=None)) is None
@@ -88,11 +94,12 @@ def test_a_topic_asked_again_is_the_subject_again_after_the_introduction():
     assert previous_subject(talk) == "stadsmariniers"
 
 
-def ranked_message(text: str, ranking: dict, kind: Optional[str] = None) -> DialogueStateTracker:
-    talk = tracker("x", "nlu_fallback")
+def ranked_message(text: str, ranking: dict, kind: Optional[str] = None,
+                   topic: str = "stadsmariniers") -> DialogueStateTracker:
+    talk = tracker("x", "nlu_fallback", topic=topic)
     talk.events.pop()  # replace the latest message by one with its ranking
     entities = [{"entity": "vraagsoort", "value": kind}] if kind else []
-    talk.update(UserUttered(text, {"name": "nlu_fallback"}, entities, parse_data={
+    talk.update(UserUttered(text, {"name": max(ranking, key=ranking.get)}, entities, parse_data={
         "intent_ranking": [{"name": n, "confidence": c} for n, c in ranking.items()]}))
     return talk
 
