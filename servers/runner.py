@@ -219,6 +219,10 @@ def endpoints_file(action_port: int, directory: Path, action_token: Optional[str
 WIDGET_ORIGIN = "http://localhost:8000"
 
 
+# `rasa` with less memory and the same answers (servers/lean_rasa.py).
+RASA = [str(BIN / "python"), "-m", "servers.lean_rasa"]
+
+
 def rasa_server(model: Path, port: int = 5005, action_port: int = 5055,
                 work_dir: Path = ROOT / "var",
                 cors: Union[str, Sequence[str], None] = None,
@@ -242,7 +246,7 @@ def rasa_server(model: Path, port: int = 5005, action_port: int = 5055,
         or secrets.token_urlsafe(32)
     return Server(
         name="rasa",
-        command=[str(BIN / "rasa"), "run", "--model", str(model), "--port", str(port),
+        command=[*RASA, "run", "--model", str(model), "--port", str(port),
                  "--interface", "127.0.0.1", "--enable-api",
                  f"--auth-token={api_token}",  # one word: a token may start with "-"
                  "--cors", *origins, "--credentials", str(ROOT / "credentials.yml"),
