@@ -56,6 +56,16 @@ SURELY_OUT_OF_SCOPE = 0.7
 # ("waar worden die acties aangekondigd?" after burglary: not demonstrations).
 STAY_SIMILARITY = 0.25
 STAY_MARGIN = 0.05
+# At the start of a conversation nothing can be followed up: a message the NLU was unsure
+# of only because it also looked like a follow-up ("Beste, ik ben net gekozen in de
+# wijkraad. Welke rol hebben wij bij veiligheid?") gets the intent it found next, when
+# that one clears FallbackClassifier's threshold (config.yml) without the follow-up's share.
+FALLBACK_THRESHOLD = 0.5
+RESPONSE_OF = {"overzicht_invloed": "utter_overzicht_invloed",
+               "wat_kan_ik_vragen": "utter_wat_kan_ik_vragen"}
+# Intents answered by utter_antwoord; with no kind read or kept, the answer is of this kind.
+ANSWERED = frozenset(TOPIC_IDS) | {FOLLOW_UP_INTENT, INTRODUCTION_INTENT}
+DEFAULT_KIND = "uitleg"
 
 
 def previous_subject(tracker: DialogueStateTracker) -> Optional[str]:
@@ -122,6 +132,25 @@ def stays_in_topic(ranker: QuestionRanker, tracker: DialogueStateTracker) -> Opt
     return None
 
 
+def without_follow_up(tracker: DialogueStateTracker) -> Optional[str]:
+    """The intent the NLU found next to a follow-up, for a message at the start of a
+    conversation that fell back only because it also looked like one; else None."""
+    message = tracker.latest_message
+    if message is None or (message.intent or {}).get("name") != "nlu_fallback" \
+            or previous_subject(tracker) is not None:
+        return None
+    ranking = {entry.get("name"): entry.get("confidence") or 0.0
+               for entry in message.parse_data.get("intent_ranking") or []}
+    share = ranking.pop(FOLLOW_UP_INTENT, 0.0)
+    ranking.pop("nlu_fallback", None)
+    if not ranking or share >= 1.0:
+        return None
+    intent, confidence = max(ranking.items(), key=lambda entry: entry[1])
+    if confidence / (1.0 - share) < FALLBACK_THRESHOLD:
+        return None
+    return intent if intent in TOPIC_IDS or intent in RESPONSE_OF else None
+
+
 @DefaultV1Recipe.register(
     DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=True
 )
@@ -159,6 +188,15 @@ class GesprekPolicy(Policy):
         topic = stays_in_topic(self.ranker, tracker)
         if topic is not None:
             return self._answer(domain, [SlotSet(TOPIC_SLOT, topic)])
+        meant = without_follow_up(tracker)
+        if meant in RESPONSE_OF:
+            return self._prediction(confidence_scores_for(RESPONSE_OF[meant], 1.0, domain))
+        if meant is not None:
+            return self._answer(domain, [SlotSet(TOPIC_SLOT, meant)])
+        intent = (tracker.latest_message.intent or {}).get("name")
+        if intent in ANSWERED and tracker.get_slot(KIND_SLOT) is None:
+            # The slot says what was answered: tools outside the chat read it.
+            return self._answer(domain, [SlotSet(KIND_SLOT, DEFAULT_KIND)])
         return nothing
 
     def _answer(self, domain: Domain, events: List[SlotSet]) -> PolicyPrediction:

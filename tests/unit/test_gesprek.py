@@ -114,3 +114,24 @@ def test_a_message_the_nlu_found_like_a_follow_up_gets_the_kind_it_read():
     assert follow_up_kind(question_ranker(), out_of_scope) is None
     unlike = ranked_message(text, {"nlu_fallback": 0.5, "begroeting": 0.4}, kind="invloed")
     assert follow_up_kind(question_ranker(), unlike) is None
+
+
+def test_at_the_start_a_message_unsure_only_for_looking_like_a_follow_up_gets_the_next_intent():
+    from bot.gesprek import without_follow_up
+
+    text = "Beste, ik ben net gekozen in de wijkraad. Welke rol hebben wij bij veiligheid?"
+    ranking = {"nlu_fallback": 0.5, "overzicht_invloed": 0.46, "vervolgvraag": 0.44}
+    first = DialogueStateTracker.from_events("test", [UserUttered(
+        text, {"name": "nlu_fallback"}, parse_data={"intent_ranking": [
+            {"name": n, "confidence": c} for n, c in ranking.items()]})],
+        slots=Domain.empty().slots)
+    assert without_follow_up(first) == "overzicht_invloed"
+    # After a topic the follow-up is a real possibility: the conversation policy's
+    # follow-up rules decide, not this one.
+    assert without_follow_up(ranked_message(text, ranking)) is None
+    unsure = DialogueStateTracker.from_events("test", [UserUttered(
+        text, {"name": "nlu_fallback"}, parse_data={"intent_ranking": [
+            {"name": "overzicht_invloed", "confidence": 0.3},
+            {"name": "buiten_bereik", "confidence": 0.3},
+            {"name": "vervolgvraag", "confidence": 0.2}]})], slots=Domain.empty().slots)
+    assert without_follow_up(unsure) is None
