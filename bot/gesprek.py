@@ -66,6 +66,9 @@ RESPONSE_OF = {"overzicht_invloed": "utter_overzicht_invloed",
 # Intents answered by utter_antwoord; with no kind read or kept, the answer is of this kind.
 ANSWERED = frozenset(TOPIC_IDS) | {FOLLOW_UP_INTENT, INTRODUCTION_INTENT}
 DEFAULT_KIND = "uitleg"
+# The overview of the wijkraad's influence answers what the introduction is about: a
+# follow-up after it ("en wie moet ik hebben als ik meer wil weten?") is answered from it.
+ABOUT_THE_INTRODUCTION = frozenset({"overzicht_invloed"})
 
 
 def previous_subject(tracker: DialogueStateTracker) -> Optional[str]:
@@ -81,6 +84,8 @@ def previous_subject(tracker: DialogueStateTracker) -> Optional[str]:
             intent = (event.intent or {}).get("name")
             if intent in TOPIC_IDS or intent == INTRODUCTION_INTENT:
                 subject = intent
+            elif intent in ABOUT_THE_INTRODUCTION:
+                subject = INTRODUCTION_INTENT
         elif isinstance(event, SlotSet) and event.key == TOPIC_SLOT:
             subject = event.value
     return subject

@@ -53,8 +53,13 @@ NOT_ACUTE = re.compile(
     r"\b(vermoed\w*|vermoeden|al (weken|maanden|jaren|dagen|uren|een tijd|tijden|de hele \w+)"
     r"|al (\d+|twee|drie|vier|vijf|een paar|een aantal) (uur|dagen|weken|maanden|jaar)"
     r"|sinds|vorige (week|maand|keer)|vorig jaar|gisteren|elke (dag|week|avond|nacht)"
-    r"|iedere (dag|week|avond)|steeds|regelmatig|vaak)\b")
+    r"|iedere (dag|week|avond)|steeds|regelmatig|vaak|vaker|later)\b")
 SHORT_FOLLOW_UP_WORDS = 6
+# Help that has come ("de ambulance is er", "politie en ambulance zijn er nu"), not help
+# still awaited ("de ambulance is er nog niet").
+HELP_HAS_COME = re.compile(
+    r"\b(de )?(ambulance|politie|brandweer|hulpdiensten)( en (de )?(ambulance|politie"
+    r"|brandweer))? (is|zijn) (er|hier|gekomen|geweest|al geweest)\b(?! (nog )?(niet|steeds niet))")
 # Nuisance, however loud or late, is no danger without a word of danger ("het terras is
 # nu nog open, heel veel lawaai"): the Veiligheidsloket, not 112.
 NUISANCE = re.compile(r"\b(lawaai\w*|herrie|muziek|geluidsoverlast|te hard|blow\w*|rommel"
@@ -77,7 +82,8 @@ def emergency_first(text: str, understood: Optional[str], emergency: float,
     if emergency < threshold or understood not in MAY_HIDE_AN_EMERGENCY:
         return False
     lowered = (text or "").lower()
-    if ACUTE.search(lowered):
+    # "de ambulance en politie zijn er nu" says help has come: no danger word by itself.
+    if ACUTE.search(HELP_HAS_COME.sub(" ", lowered)):
         return True
     short = understood == "vervolgvraag" or len(lowered.split()) <= SHORT_FOLLOW_UP_WORDS
     return not (short or NOT_ACUTE.search(lowered) or NUISANCE.search(lowered)

@@ -37,7 +37,7 @@ WISH = re.compile(
 # "kan ik dit als signaal doorgeven?" asks to pass on what was just said, and "kun je aan
 # de wijkmanager doorgeven dat ..." asks the assistant to: wishes too.
 THIS = re.compile(r"\b(kan|mag) ik (dit|dat|het)\b.{0,40}\b(doorgeven|melden)\b"
-                  r"|\b(kun|kan|kunt) (je|jij|u|jullie)\b.{0,60}\b(doorgeven|door te geven)\b"
+                  r"|\b(kun|kan|kunt|kunnen) (je|jij|u|jullie)\b.{0,60}\b(doorgeven|door te geven)\b"
                   # "ja graag doorgeven aan de wijkmanager", also when nothing was offered
                   r"|^\W*(ja|graag|oke|oké|ok|prima|goed)\b.{0,40}"
                   r"\b(doorgeven|door te geven|geef (het |dit |dat )?maar door)\b")

@@ -135,3 +135,11 @@ def test_at_the_start_a_message_unsure_only_for_looking_like_a_follow_up_gets_th
             {"name": "buiten_bereik", "confidence": 0.3},
             {"name": "vervolgvraag", "confidence": 0.2}]})], slots=Domain.empty().slots)
     assert without_follow_up(unsure) is None
+
+
+def test_after_the_overview_of_influence_a_follow_up_is_about_the_introduction():
+    talk = DialogueStateTracker.from_events("test", [
+        UserUttered("welke rol heeft de wijkraad bij veiligheid?", {"name": "overzicht_invloed"}),
+        UserUttered("en wie moet ik hebben als ik meer wil weten?", {"name": "vervolgvraag"}),
+    ], slots=Domain.empty().slots)
+    assert previous_subject(talk) == "wijkakkoord"

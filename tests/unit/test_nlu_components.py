@@ -52,6 +52,7 @@ def topic_message(text: str, kind: str, intent: str = "overlast_op_straat") -> M
     "als wijkraad willen we laten weten dat de horeca veel overlast geeft",
     "ik wil doorgeven dat mensen zich rond het metrostation niet veilig voelen",
     "kun je aan de wijkmanager doorgeven dat wij graag folders willen hebben?",
+    "we maken ons zorgen over de demo van volgende week, kunnen jullie dat doorgeven?",
     "ik wil mijn zorgen doorgeven aan de wijkmanager, die geeft toch advies?",
 ])
 def test_a_plain_wish_starts_the_form_and_keeps_the_topic(text):
