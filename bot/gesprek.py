@@ -61,6 +61,10 @@ STAY_MARGIN = 0.05
 # wijkraad. Welke rol hebben wij bij veiligheid?") gets the intent it found next, when
 # that one clears FallbackClassifier's threshold (config.yml) without the follow-up's share.
 FALLBACK_THRESHOLD = 0.5
+# A follow-up this long at the start is a question of its own; the introduction answers it
+# when one of its items fits at least this well.
+OWN_QUESTION_WORDS = 6
+INTRODUCTION_SIMILARITY = 0.3
 RESPONSE_OF = {"overzicht_invloed": "utter_overzicht_invloed",
                "wat_kan_ik_vragen": "utter_wat_kan_ik_vragen"}
 # Intents answered by utter_antwoord; with no kind read or kept, the answer is of this kind.
@@ -137,23 +141,32 @@ def stays_in_topic(ranker: QuestionRanker, tracker: DialogueStateTracker) -> Opt
     return None
 
 
-def without_follow_up(tracker: DialogueStateTracker) -> Optional[str]:
-    """The intent the NLU found next to a follow-up, for a message at the start of a
-    conversation that fell back only because it also looked like one; else None."""
+def without_follow_up(ranker: QuestionRanker, tracker: DialogueStateTracker) -> Optional[str]:
+    """What a message at the start of a conversation asks when the NLU read it as a
+    follow-up, or fell back only because it also looked like one; else None.
+
+    The intent found next, when it clears the fallback threshold without the follow-up's
+    share; or, for a follow-up of some length with nothing to follow up ("Als wijkraad
+    willen wij signalen kwijt kunnen. Via wie loopt dat?"), the brochure's introduction
+    when one of its items fits."""
     message = tracker.latest_message
-    if message is None or (message.intent or {}).get("name") != "nlu_fallback" \
-            or previous_subject(tracker) is not None:
+    understood = (message.intent or {}).get("name") if message else None
+    if understood not in ("nlu_fallback", FOLLOW_UP_INTENT) or not message.text \
+            or message.text.startswith("/") or previous_subject(tracker) is not None:
         return None
     ranking = {entry.get("name"): entry.get("confidence") or 0.0
                for entry in message.parse_data.get("intent_ranking") or []}
     share = ranking.pop(FOLLOW_UP_INTENT, 0.0)
     ranking.pop("nlu_fallback", None)
-    if not ranking or share >= 1.0:
-        return None
-    intent, confidence = max(ranking.items(), key=lambda entry: entry[1])
-    if confidence / (1.0 - share) < FALLBACK_THRESHOLD:
-        return None
-    return intent if intent in TOPIC_IDS or intent in RESPONSE_OF else None
+    if ranking and share < 1.0:
+        intent, confidence = max(ranking.items(), key=lambda entry: entry[1])
+        if confidence / (1.0 - share) >= FALLBACK_THRESHOLD and (
+                intent in TOPIC_IDS or intent in RESPONSE_OF or intent == INTRODUCTION_INTENT):
+            return intent
+    if understood == FOLLOW_UP_INTENT and len(message.text.split()) >= OWN_QUESTION_WORDS \
+            and nearest(ranker, INTRODUCTION_INTENT, message.text) >= INTRODUCTION_SIMILARITY:
+        return INTRODUCTION_INTENT
+    return None
 
 
 @DefaultV1Recipe.register(
@@ -193,9 +206,11 @@ class GesprekPolicy(Policy):
         topic = stays_in_topic(self.ranker, tracker)
         if topic is not None:
             return self._answer(domain, [SlotSet(TOPIC_SLOT, topic)])
-        meant = without_follow_up(tracker)
+        meant = without_follow_up(self.ranker, tracker)
         if meant in RESPONSE_OF:
             return self._prediction(confidence_scores_for(RESPONSE_OF[meant], 1.0, domain))
+        if meant == INTRODUCTION_INTENT:  # bot/nlg.py answers it from the introduction
+            return self._answer(domain, [])
         if meant is not None:
             return self._answer(domain, [SlotSet(TOPIC_SLOT, meant)])
         intent = (tracker.latest_message.intent or {}).get("name")

@@ -125,16 +125,16 @@ def test_at_the_start_a_message_unsure_only_for_looking_like_a_follow_up_gets_th
         text, {"name": "nlu_fallback"}, parse_data={"intent_ranking": [
             {"name": n, "confidence": c} for n, c in ranking.items()]})],
         slots=Domain.empty().slots)
-    assert without_follow_up(first) == "overzicht_invloed"
+    assert without_follow_up(question_ranker(), first) == "overzicht_invloed"
     # After a topic the follow-up is a real possibility: the conversation policy's
     # follow-up rules decide, not this one.
-    assert without_follow_up(ranked_message(text, ranking)) is None
+    assert without_follow_up(question_ranker(), ranked_message(text, ranking)) is None
     unsure = DialogueStateTracker.from_events("test", [UserUttered(
         text, {"name": "nlu_fallback"}, parse_data={"intent_ranking": [
             {"name": "overzicht_invloed", "confidence": 0.3},
             {"name": "buiten_bereik", "confidence": 0.3},
             {"name": "vervolgvraag", "confidence": 0.2}]})], slots=Domain.empty().slots)
-    assert without_follow_up(unsure) is None
+    assert without_follow_up(question_ranker(), unsure) is None
 
 
 def test_after_the_overview_of_influence_a_follow_up_is_about_the_introduction():
@@ -143,3 +143,20 @@ def test_after_the_overview_of_influence_a_follow_up_is_about_the_introduction()
         UserUttered("en wie moet ik hebben als ik meer wil weten?", {"name": "vervolgvraag"}),
     ], slots=Domain.empty().slots)
     assert previous_subject(talk) == "wijkakkoord"
+
+
+def test_at_the_start_a_long_follow_up_about_safety_in_general_is_about_the_introduction():
+    from bot.gesprek import without_follow_up
+    from bot.nlg import turn_of
+
+    def first(text: str, intent: str = "vervolgvraag") -> DialogueStateTracker:
+        return DialogueStateTracker.from_events("test", [UserUttered(
+            text, {"name": intent}, parse_data={"intent_ranking": [
+                {"name": intent, "confidence": 0.9}]})], slots=Domain.empty().slots)
+
+    general = first("Als wijkraad willen wij signalen over veiligheid kwijt kunnen. "
+                    "Via wie loopt dat?")
+    assert without_follow_up(question_ranker(), general) == "wijkakkoord"
+    assert turn_of(general).intent == "wijkakkoord"
+    # Short, there is nothing to say which topic: the topic buttons stay.
+    assert without_follow_up(question_ranker(), first("en wie beslist dat?")) is None
