@@ -19,6 +19,7 @@ held-out sets), never on a blind set.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Dict, List, Optional, Text
 
 from rasa.core.policies.policy import Policy, PolicyPrediction, confidence_scores_for
@@ -99,40 +100,56 @@ def nearest(ranker: QuestionRanker, topic: str, text: str) -> float:
     return max((entry[2] for entry in ranker.scores(topic, text, None)), default=0.0)
 
 
-def follow_up_kind(ranker: QuestionRanker, tracker: DialogueStateTracker) -> Optional[str]:
-    """The kind of question to answer the latest message with in the conversation's topic,
-    or None when the message is no follow-up this policy should take."""
+@dataclass(frozen=True)
+class Heard:
+    """The latest message with what the conversation knew before it, worked out once
+    per turn for the rules below."""
+
+    text: str
+    understood: Optional[str]        # the intent the NLU chose
+    ranking: Dict[str, float]        # the NLU's intent ranking
+    kind_read: Optional[str]         # the kind the NLU read in this message
+    kind_kept: Optional[str]         # slot vraagsoort now
+    subject: Optional[str]           # previous_subject
+
+
+def heard(tracker: DialogueStateTracker) -> Optional[Heard]:
+    """The latest message, or None for no text or a button's payload."""
     message = tracker.latest_message
     if message is None or not message.text or message.text.startswith("/"):
         return None
-    threshold = NOT_UNDERSTOOD.get((message.intent or {}).get("name"))
-    subject = previous_subject(tracker)
-    if threshold is None or not subject:
+    return Heard(
+        text=message.text,
+        understood=(message.intent or {}).get("name"),
+        ranking={entry.get("name"): entry.get("confidence") or 0.0
+                 for entry in message.parse_data.get("intent_ranking") or []},
+        kind_read=next((entity.get("value") for entity in message.entities
+                        if entity.get("entity") == KIND_SLOT), None),
+        kind_kept=tracker.get_slot(KIND_SLOT),
+        subject=previous_subject(tracker),
+    )
+
+
+def follow_up_kind(ranker: QuestionRanker, message: Heard) -> Optional[str]:
+    """The kind of question to answer the message with in the conversation's subject,
+    or None when the message is no follow-up this policy should take."""
+    threshold = NOT_UNDERSTOOD.get(message.understood)
+    if threshold is None or not message.subject:
         return None
-    ranking = {entry.get("name"): entry.get("confidence") or 0.0
-               for entry in message.parse_data.get("intent_ranking") or []}
-    if ranking.get(OUT_OF_SCOPE_INTENT, 0.0) >= SURELY_OUT_OF_SCOPE:
+    if message.ranking.get(OUT_OF_SCOPE_INTENT, 0.0) >= SURELY_OUT_OF_SCOPE:
         return None  # "rijdt de metro naar Hoek van Holland?" stays out of scope
-    ranked = ranker.scores(subject, message.text, None)
+    ranked = ranker.scores(message.subject, message.text, None)
     if ranked and max(entry[2] for entry in ranked) >= threshold:
         return ranked[0][0].vraagsoort.value
-    if ranking.get(FOLLOW_UP_INTENT, 0.0) >= FOLLOW_UP_SHARE:
-        return kind_read(message) or tracker.get_slot(KIND_SLOT) or "uitleg"
+    if message.ranking.get(FOLLOW_UP_INTENT, 0.0) >= FOLLOW_UP_SHARE:
+        return message.kind_read or message.kind_kept or DEFAULT_KIND
     return None
 
 
-def kind_read(message: UserUttered) -> Optional[str]:
-    return next((entity.get("value") for entity in message.entities
-                 if entity.get("entity") == KIND_SLOT), None)
-
-
-def stays_in_topic(ranker: QuestionRanker, tracker: DialogueStateTracker) -> Optional[str]:
-    """The conversation's topic, when the latest message was read as another topic but
-    the conversation's topic fits it clearly better; else None."""
-    message = tracker.latest_message
-    if message is None or not message.text or message.text.startswith("/"):
-        return None
-    read_as, topic = (message.intent or {}).get("name"), previous_subject(tracker)
+def stays_in_topic(ranker: QuestionRanker, message: Heard) -> Optional[str]:
+    """The conversation's topic, when the message was read as another topic but the
+    conversation's topic fits it clearly better; else None."""
+    read_as, topic = message.understood, message.subject
     if topic not in TOPIC_IDS or read_as == topic or read_as not in TOPIC_IDS:
         return None
     here = nearest(ranker, topic, message.text)
@@ -141,7 +158,7 @@ def stays_in_topic(ranker: QuestionRanker, tracker: DialogueStateTracker) -> Opt
     return None
 
 
-def without_follow_up(ranker: QuestionRanker, tracker: DialogueStateTracker) -> Optional[str]:
+def without_follow_up(ranker: QuestionRanker, message: Heard) -> Optional[str]:
     """What a message at the start of a conversation asks when the NLU read it as a
     follow-up, or fell back only because it also looked like one; else None.
 
@@ -149,21 +166,19 @@ def without_follow_up(ranker: QuestionRanker, tracker: DialogueStateTracker) -> 
     share; or, for a follow-up of some length with nothing to follow up ("Als wijkraad
     willen wij signalen kwijt kunnen. Via wie loopt dat?"), the brochure's introduction
     when one of its items fits."""
-    message = tracker.latest_message
-    understood = (message.intent or {}).get("name") if message else None
-    if understood not in ("nlu_fallback", FOLLOW_UP_INTENT) or not message.text \
-            or message.text.startswith("/") or previous_subject(tracker) is not None:
+    if message.understood not in ("nlu_fallback", FOLLOW_UP_INTENT) \
+            or message.subject is not None:
         return None
-    ranking = {entry.get("name"): entry.get("confidence") or 0.0
-               for entry in message.parse_data.get("intent_ranking") or []}
-    share = ranking.pop(FOLLOW_UP_INTENT, 0.0)
-    ranking.pop("nlu_fallback", None)
-    if ranking and share < 1.0:
-        intent, confidence = max(ranking.items(), key=lambda entry: entry[1])
+    others = {intent: confidence for intent, confidence in message.ranking.items()
+              if intent not in (FOLLOW_UP_INTENT, "nlu_fallback")}
+    share = message.ranking.get(FOLLOW_UP_INTENT, 0.0)
+    if others and share < 1.0:
+        intent, confidence = max(others.items(), key=lambda entry: entry[1])
         if confidence / (1.0 - share) >= FALLBACK_THRESHOLD and (
                 intent in TOPIC_IDS or intent in RESPONSE_OF or intent == INTRODUCTION_INTENT):
             return intent
-    if understood == FOLLOW_UP_INTENT and len(message.text.split()) >= OWN_QUESTION_WORDS \
+    if message.understood == FOLLOW_UP_INTENT \
+            and len(message.text.split()) >= OWN_QUESTION_WORDS \
             and nearest(ranker, INTRODUCTION_INTENT, message.text) >= INTRODUCTION_SIMILARITY:
         return INTRODUCTION_INTENT
     return None
@@ -200,21 +215,23 @@ class GesprekPolicy(Policy):
         nothing = self._prediction(self._default_predictions(domain))
         if tracker.latest_action_name != ACTION_LISTEN_NAME or tracker.active_loop_name:
             return nothing
-        kind = follow_up_kind(self.ranker, tracker)
+        message = heard(tracker)
+        if message is None:
+            return nothing
+        kind = follow_up_kind(self.ranker, message)
         if kind is not None:
             return self._answer(domain, [SlotSet(KIND_SLOT, kind)])
-        topic = stays_in_topic(self.ranker, tracker)
+        topic = stays_in_topic(self.ranker, message)
         if topic is not None:
             return self._answer(domain, [SlotSet(TOPIC_SLOT, topic)])
-        meant = without_follow_up(self.ranker, tracker)
+        meant = without_follow_up(self.ranker, message)
         if meant in RESPONSE_OF:
             return self._prediction(confidence_scores_for(RESPONSE_OF[meant], 1.0, domain))
         if meant == INTRODUCTION_INTENT:  # bot/nlg.py answers it from the introduction
             return self._answer(domain, [])
         if meant is not None:
             return self._answer(domain, [SlotSet(TOPIC_SLOT, meant)])
-        intent = (tracker.latest_message.intent or {}).get("name")
-        if intent in ANSWERED and tracker.get_slot(KIND_SLOT) is None:
+        if message.understood in ANSWERED and message.kind_kept is None:
             # The slot says what was answered: tools outside the chat read it.
             return self._answer(domain, [SlotSet(KIND_SLOT, DEFAULT_KIND)])
         return nothing

@@ -26,7 +26,7 @@ from bot.antwoorden import (
     is_english,
     question_ranker,
 )
-from bot.gesprek import previous_subject, without_follow_up
+from bot.gesprek import heard, without_follow_up
 from wijkveiligheid.knowledge import INTRODUCTION_INTENT, knowledge
 
 ANSWER = "utter_antwoord"
@@ -45,10 +45,13 @@ def turn_of(tracker: DialogueStateTracker) -> Turn:
     message = tracker.latest_message
     text = (message.text if message else "") or ""
     intent = (message.intent or {}).get("name") if message else None
-    if intent in FOLLOW_UP_INTENTS and (
-            previous_subject(tracker) == INTRODUCTION_INTENT  # "en wie moet ik bellen?"
-            or without_follow_up(question_ranker(), tracker) == INTRODUCTION_INTENT):
-        intent = INTRODUCTION_INTENT
+    if intent in FOLLOW_UP_INTENTS:
+        # Answered from the introduction after it ("en wie moet ik bellen?"), or at the
+        # start when bot.gesprek found the introduction meant: the same rule, run again.
+        before = heard(tracker)
+        if before is not None and (before.subject == INTRODUCTION_INTENT or without_follow_up(
+                question_ranker(), before) == INTRODUCTION_INTENT):
+            intent = INTRODUCTION_INTENT
     return Turn(
         topic=tracker.get_slot("onderwerp"),
         kind=tracker.get_slot("vraagsoort"),

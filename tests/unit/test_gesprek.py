@@ -9,8 +9,26 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.antwoorden import question_ranker
-from bot.gesprek import follow_up_kind, previous_subject
+from bot import gesprek
+from bot.antwoorden import QuestionRanker, question_ranker
+from bot.gesprek import heard, previous_subject
+
+
+# The rules take the message as heard once per turn; these run them on a whole tracker
+# (None for a message the policy does not read at all, such as a button's payload).
+def follow_up_kind(ranker: QuestionRanker, talk: DialogueStateTracker) -> Optional[str]:
+    message = heard(talk)
+    return message and gesprek.follow_up_kind(ranker, message)
+
+
+def stays_in_topic(ranker: QuestionRanker, talk: DialogueStateTracker) -> Optional[str]:
+    message = heard(talk)
+    return message and gesprek.stays_in_topic(ranker, message)
+
+
+def without_follow_up(ranker: QuestionRanker, talk: DialogueStateTracker) -> Optional[str]:
+    message = heard(talk)
+    return message and gesprek.without_follow_up(ranker, message)
 
 BUDGET = "kunnen wijkraden iets zeggen over waar het budget heen gaat"
 
@@ -59,8 +77,6 @@ def test_the_previous_topic_is_the_one_before_the_latest_message():
 
 
 def test_a_message_read_as_another_topic_stays_when_the_conversations_topic_fits_better():
-    from bot.gesprek import stays_in_topic
-
     ranker = question_ranker()
     after_burglary = tracker("waar worden die acties aangekondigd", "demonstraties",
                              topic="high_impact_crimes")
@@ -117,8 +133,6 @@ def test_a_message_the_nlu_found_like_a_follow_up_gets_the_kind_it_read():
 
 
 def test_at_the_start_a_message_unsure_only_for_looking_like_a_follow_up_gets_the_next_intent():
-    from bot.gesprek import without_follow_up
-
     text = "Beste, ik ben net gekozen in de wijkraad. Welke rol hebben wij bij veiligheid?"
     ranking = {"nlu_fallback": 0.5, "overzicht_invloed": 0.46, "vervolgvraag": 0.44}
     first = DialogueStateTracker.from_events("test", [UserUttered(
@@ -146,7 +160,6 @@ def test_after_the_overview_of_influence_a_follow_up_is_about_the_introduction()
 
 
 def test_at_the_start_a_long_follow_up_about_safety_in_general_is_about_the_introduction():
-    from bot.gesprek import without_follow_up
     from bot.nlg import turn_of
 
     def first(text: str, intent: str = "vervolgvraag") -> DialogueStateTracker:
