@@ -233,38 +233,37 @@ def toewijzen(reference: str):
     return back_to(reference)
 
 
-@bp.post("/signalen/<reference>/prioriteit")
-@login_required
-def prioriteit(reference: str):
-    ButtonForm()
+def triage_step(reference: str, change, done: str):
+    """One triage change on a signal in its own transaction: the detail page with the
+    reason when triage refuses it, else a message and back to where the person was."""
+    ButtonForm()  # CSRFProtect checked the token
     database = get_db()
     signal = signal_or_404(reference)
     try:
         with transaction(database):
-            triage.set_priority_and_deadline(
-                database, signal, request.form.get("prioriteit", ""),
-                request.form.get("deadline", ""), current_user.name)
+            change(database, signal)
     except triage.TriageError as error:
         return detail_page(reference, triage_error=str(error), status=400)
-    flash("Prioriteit en deadline zijn opgeslagen.", "succes")
+    flash(done, "succes")
     return back_to(reference)
+
+
+@bp.post("/signalen/<reference>/prioriteit")
+@login_required
+def prioriteit(reference: str):
+    return triage_step(reference, lambda database, signal: triage.set_priority_and_deadline(
+        database, signal, request.form.get("prioriteit", ""),
+        request.form.get("deadline", ""), current_user.name),
+        "Prioriteit en deadline zijn opgeslagen.")
 
 
 @bp.post("/signalen/<reference>/dubbel")
 @login_required
 def dubbel(reference: str):
-    ButtonForm()
-    database = get_db()
-    signal = signal_or_404(reference)
     other = (request.form.get("van") or "").strip()
-    try:
-        with transaction(database):
-            triage.link_duplicate(database, signal, other or None, current_user.name)
-    except triage.TriageError as error:
-        return detail_page(reference, triage_error=str(error), status=400)
-    flash(f"Gekoppeld als dubbel van {other}." if other else "De koppeling is opgeheven.",
-          "succes")
-    return back_to(reference)
+    return triage_step(reference, lambda database, signal: triage.link_duplicate(
+        database, signal, other or None, current_user.name),
+        f"Gekoppeld als dubbel van {other}." if other else "De koppeling is opgeheven.")
 
 
 @bp.get("/overzicht")
