@@ -29,7 +29,7 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import SlotSet, UserUttered
+from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
@@ -184,6 +184,13 @@ def without_follow_up(ranker: QuestionRanker, message: Heard) -> Optional[str]:
     return None
 
 
+def answered_here(tracker: DialogueStateTracker) -> bool:
+    """Whether the latest action was this policy's answer to the latest message."""
+    latest = tracker.get_last_event_for(ActionExecuted)
+    return latest is not None and latest.action_name != ACTION_LISTEN_NAME \
+        and GesprekPolicy.__name__ in (latest.policy or "")
+
+
 @DefaultV1Recipe.register(
     DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=True
 )
@@ -213,7 +220,13 @@ class GesprekPolicy(Policy):
                                      rule_only_data: Optional[Dict[Text, Any]] = None,
                                      **kwargs: Any) -> PolicyPrediction:
         nothing = self._prediction(self._default_predictions(domain))
-        if tracker.latest_action_name != ACTION_LISTEN_NAME or tracker.active_loop_name:
+        if tracker.active_loop_name:
+            return nothing
+        if tracker.latest_action_name != ACTION_LISTEN_NAME:
+            if answered_here(tracker):
+                # No rule knows the turn this policy answered (a fallback answered with
+                # the overview): without this the core fallback would undo the message.
+                return self._prediction(confidence_scores_for(ACTION_LISTEN_NAME, 1.0, domain))
             return nothing
         message = heard(tracker)
         if message is None:

@@ -173,3 +173,37 @@ def test_at_the_start_a_long_follow_up_about_safety_in_general_is_about_the_intr
     assert turn_of(general).intent == "wijkakkoord"
     # Short, there is nothing to say which topic: the topic buttons stay.
     assert without_follow_up(question_ranker(), first("en wie beslist dat?")) is None
+
+
+def test_after_its_own_answer_the_policy_listens_so_no_fallback_undoes_the_message(tmp_path):
+    # A fallback answered with the overview matches no rule: without this the core
+    # fallback ran next and reverted the message, so the next turn lost its subject.
+    from rasa.engine.graph import ExecutionContext, GraphSchema
+    from rasa.engine.storage.local_model_storage import LocalModelStorage
+    from rasa.engine.storage.resource import Resource
+
+    from bot.importer import KnowledgeImporter
+    domain = KnowledgeImporter("config.yml", "domain.yml", ["bot/data"]).get_domain()
+    policy = gesprek.GesprekPolicy(gesprek.GesprekPolicy.get_default_config(),
+                                   LocalModelStorage(tmp_path), Resource("gesprek"),
+                                   ExecutionContext(GraphSchema({}), "test"))
+    text = "Beste, ik ben net gekozen in de wijkraad. Welke rol hebben wij bij veiligheid?"
+    talk = DialogueStateTracker.from_events("test", [
+        ActionExecuted("action_listen"),
+        UserUttered(text, {"name": "nlu_fallback"}, parse_data={"intent_ranking": [
+            {"name": "nlu_fallback", "confidence": 0.5},
+            {"name": "overzicht_invloed", "confidence": 0.46},
+            {"name": "vervolgvraag", "confidence": 0.44}]})], slots=domain.slots)
+
+    def chosen(prediction) -> Optional[str]:
+        best = max(prediction.probabilities)
+        return domain.action_names_or_texts[prediction.probabilities.index(best)] \
+            if best > 0 else None
+
+    assert chosen(policy.predict_action_probabilities(talk, domain)) == \
+        "utter_overzicht_invloed"
+    talk.update(ActionExecuted("utter_overzicht_invloed", policy="policy_2_GesprekPolicy"))
+    assert chosen(policy.predict_action_probabilities(talk, domain)) == "action_listen"
+    # After a rule's answer the rules decide what comes next.
+    talk.update(ActionExecuted("utter_overzicht_invloed", policy="policy_0_RulePolicy"))
+    assert chosen(policy.predict_action_probabilities(talk, domain)) is None
