@@ -277,6 +277,7 @@ def compose(kb: Knowledge, ranker: Optional[QuestionRanker], turn: Turn
     if answer is None and who_decides and isinstance(subject, Topic):
         answer = subject.question(WHO_DECIDES).antwoord if subject.question(WHO_DECIDES) \
             else subject.wie_beslist
+    item = None
     if answer is None:
         item = ranker.best(key, turn.text, kind) if ranker and turn.question is None else None
         if item is not None and turn.intent in FOLLOW_UP_INTENTS and item.vraagsoort.value != kind:
@@ -294,7 +295,10 @@ def compose(kb: Knowledge, ranker: Optional[QuestionRanker], turn: Turn
     text = "\n".join(lines)
     if turn.english:
         text = english_note(kb, understood=True) + "\n" + text
-    return {"text": text, "buttons": buttons_for(kb, subject, kind)}
+    # What was answered, kept with the reply (not shown): the evaluation and a reviewer
+    # reading a conversation see the subject and question item behind each answer.
+    answered = {"onderwerp": key, "vraagsoort": kind, "vraag": item.id if item else None}
+    return {"text": text, "buttons": buttons_for(kb, subject, kind), "beantwoord": answered}
 
 
 # Words that are far more common in English than in Dutch chat messages.

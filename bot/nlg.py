@@ -81,8 +81,10 @@ class KnowledgeNLG(TemplatedNaturalLanguageGenerator):
         if utter_action == ANSWER:
             composed = compose(self.kb, self.ranker, turn)
             if composed is not None:
+                # Keys beyond Rasa's own end up in the bot event's metadata.
                 return {"text": composed["text"], "buttons": composed["buttons"],
-                        "image": None, "elements": [], "attachment": None, "custom": None}
+                        "image": None, "elements": [], "attachment": None, "custom": None,
+                        "beantwoord": composed["beantwoord"]}
         response = await super().generate(utter_action, tracker, output_channel, **kwargs)
         if response and turn.english and utter_action in NOT_UNDERSTOOD:
             response = {**response, "text": english_note(self.kb, understood=False)}

@@ -6,7 +6,8 @@ the widget talks to them, and prints totals:
 
 - fact in the answer: every fact of a question (each a list of alternatives) is in the reply;
 - the same for introduction questions (the brochure's introduction, intent wijkakkoord);
-- topic and kind of question right (slots `onderwerp` and `vraagsoort`);
+- topic and kind of question right (slots `onderwerp` and `vraagsoort`; an introduction
+  question is right when the reply was built from the introduction or an overview of it);
 - emergencies: 112 first where it must come; needless 112 where it must not (single
   messages and turns in conversations apart);
 - whole conversations right: every turn's topic, kind, 112, signal form and facts (on a
@@ -66,6 +67,8 @@ class Conversation:
                                params={"token": self.rasa.api_token}, timeout=60).json()
         new = tracker["events"][before:]
         actions = [e["name"] for e in new if e["event"] == "action"]
+        answered = [(e.get("metadata") or {}).get("beantwoord") or {} for e in new
+                    if e["event"] == "bot"]
         return {
             "text": "\n".join(r.get("text", "") for r in replies),
             "emergency": "utter_noodgeval" in actions,
@@ -74,6 +77,9 @@ class Conversation:
             "topic": tracker["slots"].get("onderwerp"),
             "kind": tracker["slots"].get("vraagsoort"),
             "intent": (tracker.get("latest_message") or {}).get("intent", {}).get("name"),
+            # What the reply was built from: the introduction, or an overview answering it.
+            "introduction": any(a.get("onderwerp") == INTRODUCTION_KEY for a in answered)
+            or any(action in INTRODUCTION_RESPONSES for action in actions),
         }
 
     def events(self) -> List[Dict]:
@@ -84,12 +90,15 @@ class Conversation:
 # Introduction questions are about no single topic: the wijkakkoord's own answer, or the
 # general overviews of influence and of what can be asked, are the right kind of answer.
 INTRODUCTION_INTENTS = ("wijkakkoord", "overzicht_invloed", "wat_kan_ik_vragen")
+INTRODUCTION_KEY = "wijkakkoord"  # the subject bot/antwoorden.py answers the introduction as
+INTRODUCTION_RESPONSES = ("utter_overzicht_invloed", "utter_wat_kan_ik_vragen")
 
 
 def topic_right(expected: str, got: Dict) -> bool:
     if expected == INTRODUCTION:
-        return got["intent"] in INTRODUCTION_INTENTS
-    return got["topic"] == expected and got["intent"] not in INTRODUCTION_INTENTS
+        return got["intent"] in INTRODUCTION_INTENTS or got["introduction"]
+    return got["topic"] == expected and got["intent"] not in INTRODUCTION_INTENTS \
+        and not got["introduction"]
 
 
 def ratio(part: int, whole: int) -> str:

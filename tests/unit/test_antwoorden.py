@@ -59,6 +59,19 @@ def test_introduction_questions_are_answered_from_the_introduction(kb, ranker):
         or kb.introduction.kort.uitleg in text
 
 
+def test_the_reply_keeps_what_it_answered_the_subject_kind_and_item(kb, ranker):
+    turn = Turn(topic="voetbal", kind="uitleg", intent="voetbal",
+                text="wie bepaalt de route van de supporters?")
+    assert compose(kb, ranker, turn)["beantwoord"] == {
+        "onderwerp": "voetbal", "vraagsoort": "uitleg",
+        "vraag": ranker.best("voetbal", turn.text, "uitleg").id}
+    general = compose(kb, ranker, Turn(topic="horeca", kind="invloed", intent="horeca", text=""))
+    assert general["beantwoord"]["vraag"] is None
+    intro = compose(kb, ranker, Turn(topic=None, kind=None, intent=INTRODUCTION_INTENT,
+                                     text="wat betekent het wijkakkoord voor veiligheid?"))
+    assert intro["beantwoord"]["onderwerp"] == INTRODUCTION_INTENT
+
+
 def test_every_influence_answer_names_the_wijkmanager(kb, ranker):
     for topic in kb.topics:
         assert "wijkmanager" in answer(kb, ranker, "", topic, "invloed").lower(), topic
