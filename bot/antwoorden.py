@@ -192,6 +192,24 @@ def asks_who_decides(text: str) -> bool:
                           normalise(text)))
 
 
+# "Bij wie kan ik aankloppen?", "wie is mijn aanspreekpunt?", "is er iemand bij de gemeente
+# die hierover gaat?": the brochure's answer is the wijkmanager (unless it asks where to
+# report, which the report answer covers).
+ASKS_CONTACT = re.compile(
+    r"\b(aanspreekpunt|aanspreekpersoon|contactpersoon)\b"
+    r"|\bbij wie (kan|kun|moet|kunnen|moeten) (ik|je|we|wij)\b"
+    r"|\bmet wie (kan|kun|moet|kunnen|moeten|neem)\b"
+    r"|\bwie (kan|moet|kunnen|moeten) (ik|we|wij) (bellen|mailen|hebben|spreken|benaderen"
+    r"|contacteren)\b"
+    r"|\biemand (\w+ ){0,4}die (hier|daar|er) ?over gaat\b"
+    r"|\bwaar (kan|kun|kunnen) (ik|je|we|wij) (terecht|aankloppen)\b")
+
+
+def asks_contact(text: str) -> bool:
+    lowered = normalise(text)
+    return bool(ASKS_CONTACT.search(lowered)) and "meld" not in lowered
+
+
 def asks_which_wijken(text: str) -> bool:
     return bool(re.search(r"\b(welke|wat voor) (wijk|wijken|buurt|buurten|gebied|gebieden)\b"
                           r"|\bwaar (zijn|zitten|werken|komen|staan) (ze|die|er)\b",
@@ -227,11 +245,18 @@ def place_answer(kb: Knowledge, subject: Subject, turn: Turn) -> Optional[str]:
     return text.format(wijk=where, gebied=turn.gebied or where)
 
 
-def next_step(kb: Knowledge, subject: Subject, kind: str, turn: Turn) -> Optional[str]:
-    """At most one short line about what to do next."""
+def next_step(kb: Knowledge, subject: Subject, kind: str, turn: Turn, said: str = ""
+              ) -> Optional[str]:
+    """At most one short line about what to do next; none where the answer already
+    gives the wijkmanager's contact."""
     texts = kb.teksten.antwoord
     where = turn.wijk or turn.gebied
-    if where and kind != "melden" and not getattr(subject, "plaatsen", None):
+    if kind != "melden" and kb.say(texts.aanspreekpunt) in said:
+        return None
+    # A wijk named: its gebied's wijkmanager knows what the brochure does not say about it,
+    # unless the answer about that wijk already points there.
+    if where and kind != "melden" and (
+            not getattr(subject, "plaatsen", None) or "wijkmanager" not in said):
         return kb.say(texts.wijk_volgende_stap, wijk=where, gebied=turn.gebied or where)
     if kind == "invloed" or isinstance(subject, Introduction):
         return kb.say(texts.invloed_volgende_stap)
@@ -277,6 +302,8 @@ def compose(kb: Knowledge, ranker: Optional[QuestionRanker], turn: Turn
     if answer is None and who_decides and isinstance(subject, Topic):
         answer = subject.question(WHO_DECIDES).antwoord if subject.question(WHO_DECIDES) \
             else subject.wie_beslist
+    if answer is None and kind != "melden" and asks_contact(turn.text):
+        answer = kb.say(kb.teksten.antwoord.aanspreekpunt)
     item = None
     if answer is None:
         item = ranker.best(key, turn.text, kind) if ranker and turn.question is None else None
@@ -289,7 +316,7 @@ def compose(kb: Knowledge, ranker: Optional[QuestionRanker], turn: Turn
     lines.append(answer)
     if place and place != answer:
         lines.append(place)
-    step = next_step(kb, subject, kind, turn)
+    step = next_step(kb, subject, kind, turn, said="\n".join(lines))
     if step:
         lines.append(step)
     text = "\n".join(lines)

@@ -235,6 +235,7 @@ class AnswerTexts(Strict):
     signaal_volgende_stap: Text
     wijk_volgende_stap: Text
     geen_aparte_wijken: Text
+    aanspreekpunt: Text
     welk_onderwerp: Text
     link: Text
     telefoon: Text

@@ -190,3 +190,28 @@ def test_a_topic_without_question_items_gets_its_short_answer(kb):
     text = compose(bare, QuestionRanker(bare),
                    Turn(topic="horeca", kind="uitleg", intent="horeca", text="wat is dat"))["text"]
     assert text.startswith(kb.topic("horeca").kort.uitleg)
+
+
+@pytest.mark.parametrize("text", [
+    "Bij wie kan ik daarvoor aankloppen?",
+    "is er nu iemand bij de gemeente die hierover gaat?",
+    "wie is mijn aanspreekpunt voor veiligheid",
+    "met wie neem ik contact op als ik mee wil denken?",
+])
+def test_who_to_contact_is_answered_with_the_wijkmanager_first(kb, ranker, text):
+    reply = answer(kb, ranker, text, "cyberweerbaarheid", "uitleg", intent="vervolgvraag")
+    assert reply.startswith("Je aanspreekpunt is de wijkmanager")
+    assert reply.count("wijkmanager") == 1 + reply.count("vraag naar de wijkmanager")
+
+
+def test_where_to_report_is_no_contact_question(kb, ranker):
+    reply = answer(kb, ranker, "bij wie kan ik dat melden?", "woonoverlast", "melden")
+    assert "meldpunt woonoverlast" in reply
+    assert not reply.startswith("Je aanspreekpunt")
+
+
+def test_a_wijk_the_brochure_says_no_about_also_gets_its_wijkmanager(kb, ranker):
+    reply = answer(kb, ranker, "en bij ons in kralingen?", "stadsmariniers", "uitleg",
+                   intent="vervolgvraag", gebied="Kralingen-Crooswijk")
+    assert reply.startswith("Nee, in Kralingen-Crooswijk werkt geen stadsmarinier")
+    assert "wijkmanager van Kralingen-Crooswijk" in reply
