@@ -25,7 +25,7 @@ def topic_answer(topic: Topic, kind: str, kb: Knowledge) -> Response:
     item: used when the Rasa server runs without bot.nlg (an Agent without endpoints)."""
     turn = Turn(topic=topic.id, kind=kind, intent=topic.id, text="")
     answer = compose(kb, None, turn)
-    return {**answer, "condition": [
+    return {"text": answer["text"], "buttons": answer["buttons"], "condition": [
         {"type": "slot", "name": "onderwerp", "value": topic.id},
         {"type": "slot", "name": "vraagsoort", "value": kind},
     ]}
@@ -59,6 +59,18 @@ def overview_influence(kb: Knowledge) -> str:
                       texts.overzicht_invloed_verder])
 
 
+# The topic question asked again, after a question answered in between (actions/signaal.py).
+ASKED_AGAIN = [{"type": "slot", "name": "requested_slot", "value": "signaal_onderwerp"}]
+
+
+def first_and_again(kb: Knowledge, question: str, buttons: List[Dict[str, str]]
+                    ) -> List[Response]:
+    """The form's first question opens with what happens to the signal; asked again, not."""
+    opening = kb.say(kb.teksten.gesprek.signaal_opening)
+    return [{"text": question, "buttons": buttons, "condition": ASKED_AGAIN},
+            {"text": f"{opening}\n{question}", "buttons": buttons}]
+
+
 def build_responses(kb: Knowledge | None = None) -> Dict[str, List[Response]]:
     """All responses that carry facts from the knowledge files (the texts themselves are
     in wijkveiligheid/kennis: onderwerpen.yml, contactpunten.yml and teksten.yml)."""
@@ -81,8 +93,12 @@ def build_responses(kb: Knowledge | None = None) -> Dict[str, List[Response]]:
         "utter_begroeting": [{"text": kb.say(texts.begroeting)}],
         "utter_afscheid": [{"text": kb.say(texts.afscheid)}],
         "utter_ben_een_programma": [{"text": kb.say(texts.ben_een_programma)}],
-        "utter_signaal_onderwerp_kiezen": [{
-            "text": kb.say(texts.signaal_onderwerp_kiezen),
-            "buttons": [{"title": t.naam, "payload": t.naam} for t in kb.topics.values()]}],
+        "utter_signaal_onderwerp_kiezen": first_and_again(
+            kb, kb.say(texts.signaal_onderwerp_kiezen),
+            [{"title": t.naam, "payload": t.naam} for t in kb.topics.values()]),
+        "utter_signaal_onderwerp_bevestigen": first_and_again(
+            kb, kb.say(texts.signaal_onderwerp_bevestigen, onderwerp_naam="{onderwerp_naam}"),
+            [{"title": kb.teksten.knoppen.ja, "payload": "ja"},
+             {"title": kb.teksten.knoppen.ander_onderwerp, "payload": "nee"}]),
         "utter_signaal_te_vaak_mislukt": [{"text": kb.say(texts.signaal_te_vaak_mislukt)}],
     }
