@@ -33,7 +33,7 @@ from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.antwoorden import QuestionRanker, question_ranker
+from bot.antwoorden import QuestionRanker, asks_contact, question_ranker
 from wijkveiligheid.knowledge import INTRODUCTION_INTENT, TOPIC_IDS
 
 ANSWER = "utter_antwoord"
@@ -66,6 +66,9 @@ FALLBACK_THRESHOLD = 0.5
 # when one of its items fits at least this well.
 OWN_QUESTION_WORDS = 6
 INTRODUCTION_SIMILARITY = 0.3
+# The kinds a who-to-contact question is answered in (bot/antwoorden.py: the wijkmanager);
+# where to report is the report answer's own route.
+CONTACT_KINDS = ("uitleg", "invloed")
 RESPONSE_OF = {"overzicht_invloed": "utter_overzicht_invloed",
                "wat_kan_ik_vragen": "utter_wat_kan_ik_vragen"}
 # Intents answered by utter_antwoord; with no kind read or kept, the answer is of this kind.
@@ -138,6 +141,9 @@ def follow_up_kind(ranker: QuestionRanker, message: Heard) -> Optional[str]:
         return None
     if message.ranking.get(OUT_OF_SCOPE_INTENT, 0.0) >= SURELY_OUT_OF_SCOPE:
         return None  # "rijdt de metro naar Hoek van Holland?" stays out of scope
+    if asks_contact(message.text):  # "bij wie kan ik daarvoor aankloppen?": the wijkmanager
+        return next((kind for kind in (message.kind_read, message.kind_kept)
+                     if kind in CONTACT_KINDS), "invloed")
     ranked = ranker.scores(message.subject, message.text, None)
     if ranked and max(entry[2] for entry in ranked) >= threshold:
         return ranked[0][0].vraagsoort.value
@@ -162,12 +168,17 @@ def without_follow_up(ranker: QuestionRanker, message: Heard) -> Optional[str]:
     """What a message at the start of a conversation asks when the NLU read it as a
     follow-up, or fell back only because it also looked like one; else None.
 
-    The intent found next, when it clears the fallback threshold without the follow-up's
-    share; or, for a follow-up of some length with nothing to follow up ("Als wijkraad
-    willen wij signalen kwijt kunnen. Via wie loopt dat?"), the brochure's introduction
-    when one of its items fits."""
-    if message.understood not in ("nlu_fallback", FOLLOW_UP_INTENT) \
-            or message.subject is not None:
+    The introduction for a question who to contact ("wie moet ik hebben als ik een idee
+    heb?"); the intent found next, when it clears the fallback threshold without the
+    follow-up's share; or, for a follow-up of some length with nothing to follow up
+    ("Als wijkraad willen wij signalen kwijt kunnen. Via wie loopt dat?"), the brochure's
+    introduction when one of its items fits."""
+    if message.subject is not None:
+        return None
+    if message.understood in (*NOT_UNDERSTOOD, FOLLOW_UP_INTENT) and asks_contact(message.text) \
+            and message.ranking.get(OUT_OF_SCOPE_INTENT, 0.0) < SURELY_OUT_OF_SCOPE:
+        return INTRODUCTION_INTENT  # "wie moet ik hebben als ik een idee heb?"
+    if message.understood not in ("nlu_fallback", FOLLOW_UP_INTENT):
         return None
     others = {intent: confidence for intent, confidence in message.ranking.items()
               if intent not in (FOLLOW_UP_INTENT, "nlu_fallback")}

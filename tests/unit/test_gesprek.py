@@ -207,3 +207,22 @@ def test_after_its_own_answer_the_policy_listens_so_no_fallback_undoes_the_messa
     # After a rule's answer the rules decide what comes next.
     talk.update(ActionExecuted("utter_overzicht_invloed", policy="policy_0_RulePolicy"))
     assert chosen(policy.predict_action_probabilities(talk, domain)) is None
+
+
+def test_a_question_who_to_contact_is_answered_in_the_subject_or_from_the_introduction():
+    ranker = question_ranker()
+    text = "en wie moet ik hebben als ik een idee heb voor spangen"
+    assert follow_up_kind(ranker, ranked_message(text, {"nlu_fallback": 0.5})) == "invloed"
+    assert follow_up_kind(ranker, ranked_message(text, {"buiten_bereik": 0.6},
+                                                 kind="uitleg")) == "uitleg"
+
+    def first(ranking: dict) -> DialogueStateTracker:
+        return DialogueStateTracker.from_events("test", [UserUttered(
+            text, {"name": max(ranking, key=ranking.get)}, parse_data={"intent_ranking": [
+                {"name": n, "confidence": c} for n, c in ranking.items()]})],
+            slots=Domain.empty().slots)
+
+    assert without_follow_up(ranker, first({"buiten_bereik": 0.6})) == "wijkakkoord"
+    # Surely out of scope stays so, whatever its wording.
+    assert without_follow_up(ranker, first({"buiten_bereik": 0.9})) is None
+    assert follow_up_kind(ranker, ranked_message(text, {"buiten_bereik": 0.9})) is None
