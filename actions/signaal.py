@@ -114,6 +114,28 @@ def valid_contact(text: Optional[str]) -> Optional[str]:
     return None
 
 
+# Slots whose answer is a choice (yes/no, a topic, a wijk, a role): a question typed
+# there is no answer. The description may well be worded as a question, so it is not here.
+CHOICE_SLOTS = {"signaal_onderwerp", "signaal_wijk", "signaal_rol",
+                "signaal_contact_toestemming", "signaal_bevestigd"}
+QUESTION_KINDS = {"uitleg", "invloed"}
+MIN_QUESTION_WORDS = 5
+
+
+def asks_a_question(tracker: Tracker) -> bool:
+    """Whether the message typed while the form waits for a choice is a question of its
+    own about a topic ("kan er iemand bij ons uitleg geven over het horecabeleid?")."""
+    message = tracker.latest_message or {}
+    text = (message.get("text") or "").strip()
+    if tracker.get_slot("requested_slot") not in CHOICE_SLOTS or not text.endswith("?") \
+            or len(normalise(text).split()) < MIN_QUESTION_WORDS or yes_or_no(text) is not None:
+        return False
+    kinds = {entity.get("value") for entity in message.get("entities") or []
+             if entity.get("entity") == "vraagsoort"}
+    intent = (message.get("intent") or {}).get("name")
+    return intent in TOPIC_IDS and bool(kinds & QUESTION_KINDS)
+
+
 class ValidateSignaalForm(FormValidationAction):
     def name(self) -> Text:
         return "validate_signaal_form"
@@ -124,6 +146,11 @@ class ValidateSignaalForm(FormValidationAction):
             dispatcher.utter_message(response="utter_signaal_gestopt")
             # requested_slot None ends the form; action_signaal_opslaan then forgets it all.
             return [SlotSet("signaal_afgebroken", True), SlotSet("requested_slot", None)]
+        if asks_a_question(tracker):
+            # Answer it (Rasa composes utter_antwoord from the knowledge), then the form
+            # asks its question again: nothing typed is taken as the answer.
+            dispatcher.utter_message(response="utter_antwoord")
+            return [SlotSet(tracker.get_slot("requested_slot"), None)]
         return await super().run(dispatcher, tracker, domain)
 
     async def required_slots(self, domain_slots: List[Text], dispatcher: CollectingDispatcher,

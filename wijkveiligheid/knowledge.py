@@ -246,6 +246,8 @@ class ButtonTexts(Strict):
     invloed: Text
     melden: Text
     signaal: Text
+    ja: Text
+    ander_onderwerp: Text
 
 
 class EnglishTexts(Strict):
@@ -264,7 +266,9 @@ class ConversationTexts(Strict):
     buiten_bereik_invloed: Text
     buiten_bereik: Text
     niet_begrepen: Text
+    signaal_opening: Text
     signaal_onderwerp_kiezen: Text
+    signaal_onderwerp_bevestigen: Text
     signaal_te_vaak_mislukt: Text
 
 
@@ -286,7 +290,8 @@ class Texts(Strict):
 
 
 # The placeholders a text may use besides the contact lines (filled where they apply).
-TEXT_VALUES = ("wijk", "gebied", "onderwerp", "naam", "url", "telefoon", "max_lengte")
+TEXT_VALUES = ("wijk", "gebied", "onderwerp", "naam", "url", "telefoon", "max_lengte",
+               "onderwerp_naam")
 
 
 class Knowledge(Strict):

@@ -172,3 +172,15 @@ def test_after_the_introduction_a_follow_up_is_answered_from_it(chat: Chat, kb):
     chat.text("wat betekent het wijkakkoord voor de veiligheid in onze wijk?")
     answer = chat.text("en wie moet ik bellen als ik meer wil weten")
     assert "wijkmanager" in answer and "14 010" in answer
+
+
+def test_a_question_typed_during_the_form_is_answered_and_the_form_asks_again(chat: Chat, kb):
+    chat.text("wat kan de wijkraad met het horecagebiedsplan?")
+    chat.text("ja graag")
+    assert chat.slots()["requested_slot"] == "signaal_onderwerp"
+    reply = chat.text("kan er iemand van de gemeente bij ons in de vergadering uitleg geven "
+                      "over het horecabeleid?")
+    assert from_topic(reply, kb.topic("horeca"))
+    slots = chat.slots()
+    assert slots["requested_slot"] == "signaal_onderwerp" and slots["signaal_onderwerp"] is None
+    assert "Horeca" in reply.splitlines()[-1]  # the form's question again

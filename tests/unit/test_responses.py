@@ -110,3 +110,14 @@ def test_contact_links_are_markdown_links_with_readable_text(kb):
     assert ("[Naar de website van het Veiligheidsloket]"
             "(https://www.rotterdam.nl/veiligheidsloket).") in line
     assert line.count("https://") == 1  # no bare address beside the link
+
+
+def test_the_forms_topic_question_opens_with_what_happens_only_the_first_time(kb):
+    opening = kb.say(kb.teksten.gesprek.signaal_opening)
+    for name in ("utter_signaal_onderwerp_bevestigen", "utter_signaal_onderwerp_kiezen"):
+        again, first = build_responses(kb)[name]
+        assert first["text"].startswith(opening) and "condition" not in first
+        assert opening not in again["text"]
+        assert again["condition"] == [{"type": "slot", "name": "requested_slot",
+                                       "value": "signaal_onderwerp"}]
+        assert again["buttons"] == first["buttons"]

@@ -166,3 +166,37 @@ def test_an_e_mail_address_is_kept_as_the_contact():
     result, _ = validate("signaal_contact", "neeltje.jansen@gmail.com",
                          {"signaal_contact_toestemming": True})
     assert result["signaal_contact"] == "neeltje.jansen@gmail.com"
+
+
+def waiting_for(slot: str, text: str, intent: str = "horeca", kind: Optional[str] = "invloed"
+                ) -> Tracker:
+    entities = [{"entity": "vraagsoort", "value": kind}] if kind else []
+    return Tracker.from_dict({
+        "sender_id": "t", "slots": {"requested_slot": slot, "onderwerp": "horeca"},
+        "events": [], "active_loop": {"name": "signaal_form"},
+        "latest_message": {"intent": {"name": intent}, "text": text, "entities": entities}})
+
+
+QUESTION = "kan er iemand van de gemeente bij ons in de vergadering uitleg geven over het horecabeleid?"
+
+
+def test_a_question_typed_while_the_form_waits_for_a_choice_is_answered_and_asked_again():
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(ValidateSignaalForm().run(
+        dispatcher, waiting_for("signaal_onderwerp", QUESTION), {}))
+    assert events == [SlotSet("signaal_onderwerp", None)]  # not taken as the answer
+    assert dispatcher.messages[0]["response"] == "utter_antwoord"
+
+
+@pytest.mark.parametrize("slot, text, intent, kind", [
+    ("signaal_beschrijving", QUESTION, "horeca", "invloed"),  # a description may ask
+    ("signaal_onderwerp", "ja, klopt dat niet dan?", "horeca", "invloed"),
+    ("signaal_onderwerp", "gaat het over horeca?", "horeca", "invloed"),  # too short
+    ("signaal_onderwerp", QUESTION.rstrip("?"), "horeca", "invloed"),
+    ("signaal_onderwerp", "waar kan ik de overlast van die kroeg melden?", "horeca", "melden"),
+    ("signaal_wijk", "hoort katendrecht eigenlijk bij feijenoord of niet?", "buiten_bereik",
+     "uitleg"),
+])
+def test_answers_and_reports_are_no_question_of_their_own(slot, text, intent, kind):
+    from actions.signaal import asks_a_question
+    assert not asks_a_question(waiting_for(slot, text, intent, kind))
