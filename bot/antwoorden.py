@@ -210,6 +210,25 @@ def asks_contact(text: str) -> bool:
     return bool(ASKS_CONTACT.search(lowered)) and "meld" not in lowered
 
 
+# "Werkt er bij ons een stadsmarinier?": the place the person named earlier in the
+# conversation (slots `wijk` and `gebied`) is meant.
+OWN_PLACE = re.compile(r"\b(bij ons|bij mij|onze (wijk|buurt|straat)|ons (plein|buurtje)"
+                       r"|mijn (wijk|buurt|straat)|hier in (de|onze) (wijk|buurt))\b")
+
+
+def refers_to_own_place(text: str) -> bool:
+    return bool(OWN_PLACE.search(normalise(text)))
+
+
+def asks_whether_there(text: str) -> bool:
+    """"Werkt er bij ons een stadsmarinier?", "is er jongerenwerk in Pernis?": a yes or no
+    about a place, which the place answer gives."""
+    return bool(re.match(
+        r"(en |maar )?((is|zijn|werkt|werken|zit|zitten|komt|komen) er"
+        r"|(werkt|werken|zit|zitten|komt|komen) (\w+ ){1,3}(ook )?(bij|in)"
+        r"|(heeft|hebben) (\w+ ){1,3}(ook )?(een|er een|geen))\b", normalise(text)))
+
+
 def asks_which_wijken(text: str) -> bool:
     return bool(re.search(r"\b(welke|wat voor) (wijk|wijken|buurt|buurten|gebied|gebieden)\b"
                           r"|\bwaar (zijn|zitten|werken|komen|staan) (ze|die|er)\b",
@@ -294,7 +313,8 @@ def compose(kb: Knowledge, ranker: Optional[QuestionRanker], turn: Turn
     # A follow-up about a place ("en bij ons in Carnisse?", "in welke wijken?") gets the
     # place answer; a question of its own that names a wijk gets its item, place after it.
     place = place_answer(kb, subject, turn)
-    follow_up = turn.intent in FOLLOW_UP_INTENTS or asks_which_wijken(turn.text)
+    follow_up = turn.intent in FOLLOW_UP_INTENTS or asks_which_wijken(turn.text) \
+        or asks_whether_there(turn.text)
     answer = place if follow_up else None
     # "en wie beslist dat?" after a topic answer asks the topic's own who-decides fact.
     who_decides = turn.question == WHO_DECIDES or (

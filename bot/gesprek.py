@@ -19,6 +19,7 @@ held-out sets), never on a blind set.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, Dict, List, Optional, Text
 
@@ -33,7 +34,7 @@ from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.antwoorden import QuestionRanker, asks_contact, question_ranker
+from bot.antwoorden import QuestionRanker, asks_contact, normalise, question_ranker
 from wijkveiligheid.knowledge import INTRODUCTION_INTENT, TOPIC_IDS
 
 ANSWER = "utter_antwoord"
@@ -69,6 +70,15 @@ INTRODUCTION_SIMILARITY = 0.3
 # The kinds a who-to-contact question is answered in (bot/antwoorden.py: the wijkmanager);
 # where to report is the report answer's own route.
 CONTACT_KINDS = ("uitleg", "invloed")
+PLACE_ENTITIES = ("wijk", "gebied")
+# "Ik woon in Carnisse", "wij zijn de wijkraad van Hoek van Holland": a place and no question.
+PLACE_NOTED = "utter_plek_genoteerd"
+ONLY_A_PLACE_WORDS = 12
+# A question without its question mark ("en wie moet ik hebben als ik een idee heb voor
+# Spangen") is no mere place.
+QUESTION_START = re.compile(r"^((en|maar|dus|oke|ok) )?(wie|wat|waar|wanneer|waarom|hoe|welke"
+                            r"|kan|kun|kunnen|mag|mogen|moet|moeten|is|zijn|heeft|hebben"
+                            r"|werkt|werken|doet|doen|gaat|wordt|worden)\b")
 RESPONSE_OF = {"overzicht_invloed": "utter_overzicht_invloed",
                "wat_kan_ik_vragen": "utter_wat_kan_ik_vragen"}
 # Intents answered by utter_antwoord; with no kind read or kept, the answer is of this kind.
@@ -114,6 +124,7 @@ class Heard:
     kind_read: Optional[str]         # the kind the NLU read in this message
     kind_kept: Optional[str]         # slot vraagsoort now
     subject: Optional[str]           # previous_subject
+    place: Optional[str] = None      # a wijk or gebied the message names
 
 
 def heard(tracker: DialogueStateTracker) -> Optional[Heard]:
@@ -130,6 +141,8 @@ def heard(tracker: DialogueStateTracker) -> Optional[Heard]:
                         if entity.get("entity") == KIND_SLOT), None),
         kind_kept=tracker.get_slot(KIND_SLOT),
         subject=previous_subject(tracker),
+        place=next((entity.get("value") for entity in message.entities
+                    if entity.get("entity") in PLACE_ENTITIES), None),
     )
 
 
@@ -202,6 +215,16 @@ def answered_here(tracker: DialogueStateTracker) -> bool:
         and GesprekPolicy.__name__ in (latest.policy or "")
 
 
+def only_a_place(message: Heard) -> bool:
+    """At the start, a message that names where the person lives or what they represent,
+    and asks nothing yet: noted (slots `wijk`, `gebied`), then asked what they want to know."""
+    return message.subject is None and message.place is not None \
+        and message.understood in (*NOT_UNDERSTOOD, FOLLOW_UP_INTENT) \
+        and message.ranking.get(OUT_OF_SCOPE_INTENT, 0.0) < SURELY_OUT_OF_SCOPE \
+        and "?" not in message.text and len(message.text.split()) <= ONLY_A_PLACE_WORDS \
+        and not QUESTION_START.match(normalise(message.text))
+
+
 @DefaultV1Recipe.register(
     DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=True
 )
@@ -248,6 +271,8 @@ class GesprekPolicy(Policy):
         topic = stays_in_topic(self.ranker, message)
         if topic is not None:
             return self._answer(domain, [SlotSet(TOPIC_SLOT, topic)])
+        if only_a_place(message):
+            return self._prediction(confidence_scores_for(PLACE_NOTED, 1.0, domain))
         meant = without_follow_up(self.ranker, message)
         if meant in RESPONSE_OF:
             return self._prediction(confidence_scores_for(RESPONSE_OF[meant], 1.0, domain))

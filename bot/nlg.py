@@ -10,7 +10,7 @@ to the domain's variations: the topic's short answer per kind.
 """
 from __future__ import annotations
 
-from typing import Any, Dict, Optional, Text
+from typing import Any, Dict, Optional, Text, Tuple
 
 from rasa.core.channels.channel import OutputChannel
 from rasa.core.nlg.response import TemplatedNaturalLanguageGenerator
@@ -25,11 +25,15 @@ from bot.antwoorden import (
     english_note,
     is_english,
     question_ranker,
+    refers_to_own_place,
 )
 from bot.gesprek import heard, without_follow_up
 from wijkveiligheid.knowledge import INTRODUCTION_INTENT, knowledge
+from wijkveiligheid.wijken import all_wijken
 
 ANSWER = "utter_antwoord"
+# "Ik woon in Carnisse": the place is noted, the person is asked what they want to know.
+PLACE_NOTED = "utter_plek_genoteerd"
 # Responses that get the English note when the message was in English.
 NOT_UNDERSTOOD = ("utter_fallback", "utter_buiten_bereik")
 
@@ -39,6 +43,17 @@ def entity_value(tracker: DialogueStateTracker, name: str) -> Optional[str]:
         if entity.get("entity") == name and isinstance(entity.get("value"), str):
             return entity["value"]
     return None
+
+
+def place_of(tracker: DialogueStateTracker, text: str) -> Tuple[Optional[str], Optional[str]]:
+    """The wijk and gebied the message names, or for "bij ons" the ones named before."""
+    wijk, gebied = entity_value(tracker, "wijk"), entity_value(tracker, "gebied")
+    if wijk or gebied or not refers_to_own_place(text):
+        return wijk, gebied
+    wijk, gebied = tracker.get_slot("wijk"), tracker.get_slot("gebied")
+    if wijk and gebied and wijk not in all_wijken(gebied):
+        wijk = None  # only the gebied was named last; the wijk is from before
+    return wijk, gebied
 
 
 def turn_of(tracker: DialogueStateTracker) -> Turn:
@@ -52,13 +67,14 @@ def turn_of(tracker: DialogueStateTracker) -> Turn:
         if before is not None and (before.subject == INTRODUCTION_INTENT or without_follow_up(
                 question_ranker(), before) == INTRODUCTION_INTENT):
             intent = INTRODUCTION_INTENT
+    wijk, gebied = place_of(tracker, text)
     return Turn(
         topic=tracker.get_slot("onderwerp"),
         kind=tracker.get_slot("vraagsoort"),
         intent=intent,
         text=text if not text.startswith("/") else "",  # a button's payload is no question
-        wijk=entity_value(tracker, "wijk"),
-        gebied=entity_value(tracker, "gebied"),
+        wijk=wijk,
+        gebied=gebied,
         question=entity_value(tracker, "vraag"),
         english=is_english(text),
     )
@@ -85,6 +101,8 @@ class KnowledgeNLG(TemplatedNaturalLanguageGenerator):
                 return {"text": composed["text"], "buttons": composed["buttons"],
                         "image": None, "elements": [], "attachment": None, "custom": None,
                         "beantwoord": composed["beantwoord"]}
+        if utter_action == PLACE_NOTED:
+            kwargs = {**kwargs, "plek": turn.wijk or turn.gebied}
         response = await super().generate(utter_action, tracker, output_channel, **kwargs)
         if response and turn.english and utter_action in NOT_UNDERSTOOD:
             response = {**response, "text": english_note(self.kb, understood=False)}

@@ -90,6 +90,9 @@ def build_responses(kb: Knowledge | None = None) -> Dict[str, List[Response]]:
             {"text": kb.say(texts.buiten_bereik)},
         ],
         "utter_fallback": [{"text": kb.say(texts.niet_begrepen)}],
+        # {plek} is filled in by bot.nlg: the wijk or gebied the message named.
+        "utter_plek_genoteerd": [{"text": kb.say(texts.plek_genoteerd, plek="{plek}"),
+                                  "buttons": topic_buttons}],
         "utter_begroeting": [{"text": kb.say(texts.begroeting)}],
         "utter_afscheid": [{"text": kb.say(texts.afscheid)}],
         "utter_ben_een_programma": [{"text": kb.say(texts.ben_een_programma)}],

@@ -261,6 +261,7 @@ class ConversationTexts(Strict):
     afscheid: Text
     ben_een_programma: Text
     wat_kan_ik_vragen: Text
+    plek_genoteerd: Text
     overzicht_invloed: Text
     overzicht_invloed_verder: Text
     buiten_bereik_invloed: Text
@@ -291,7 +292,7 @@ class Texts(Strict):
 
 # The placeholders a text may use besides the contact lines (filled where they apply).
 TEXT_VALUES = ("wijk", "gebied", "onderwerp", "naam", "url", "telefoon", "max_lengte",
-               "onderwerp_naam")
+               "onderwerp_naam", "plek")
 
 
 class Knowledge(Strict):

@@ -184,3 +184,11 @@ def test_a_question_typed_during_the_form_is_answered_and_the_form_asks_again(ch
     slots = chat.slots()
     assert slots["requested_slot"] == "signaal_onderwerp" and slots["signaal_onderwerp"] is None
     assert "Horeca" in reply.splitlines()[-1]  # the form's question again
+
+
+def test_a_place_named_first_is_noted_and_bij_ons_means_it(chat: Chat):
+    noted = chat.text("wij zijn de wijkraad van hoek van holland")
+    assert "Hoek van Holland" in noted and "begrijp" not in noted
+    reply = chat.text("is er grenzenstellend jongerenwerk bij ons?")
+    assert reply.startswith("Nee, in Hoek van Holland werkt geen grenzenstellend jongerenwerk")
+    assert chat.slots()["onderwerp"] == "jongerenwerk"

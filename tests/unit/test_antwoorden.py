@@ -215,3 +215,37 @@ def test_a_wijk_the_brochure_says_no_about_also_gets_its_wijkmanager(kb, ranker)
                    intent="vervolgvraag", gebied="Kralingen-Crooswijk")
     assert reply.startswith("Nee, in Kralingen-Crooswijk werkt geen stadsmarinier")
     assert "wijkmanager van Kralingen-Crooswijk" in reply
+
+
+def test_bij_ons_means_the_place_named_before_in_the_conversation():
+    from rasa.shared.core.events import SlotSet, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from bot.importer import KnowledgeImporter
+    from bot.nlg import turn_of
+
+    domain = KnowledgeImporter("config.yml", "domain.yml", ["bot/data"]).get_domain()
+
+    def asked(text: str, wijk=None, gebied=None) -> DialogueStateTracker:
+        return DialogueStateTracker.from_events("test", [
+            UserUttered("ik woon hier al lang", {"name": "vervolgvraag"}),
+            SlotSet("wijk", wijk), SlotSet("gebied", gebied),
+            UserUttered(text, {"name": "stadsmariniers"})], slots=domain.slots)
+
+    turn = turn_of(asked("werkt er bij ons een stadsmarinier?", "Carnisse", "Charlois"))
+    assert (turn.wijk, turn.gebied) == ("Carnisse", "Charlois")
+    # Only the gebied was named last: the older wijk is not meant.
+    turn = turn_of(asked("is er bij ons jongerenwerk?", "Carnisse", "Hoek van Holland"))
+    assert (turn.wijk, turn.gebied) == (None, "Hoek van Holland")
+    # Without "bij ons" no remembered place is assumed.
+    assert turn_of(asked("werkt er een stadsmarinier?", "Carnisse", "Charlois")).wijk is None
+
+
+def test_a_yes_or_no_about_a_place_gets_the_place_answer_first(kb, ranker):
+    reply = answer(kb, ranker, "werkt er bij ons een stadsmarinier?", "stadsmariniers",
+                   wijk="Carnisse", gebied="Charlois")
+    assert reply.startswith("Ja, in Carnisse werkt een stadsmarinier")
+    reply = answer(kb, ranker, "is er grenzenstellend jongerenwerk in Pernis?", "jongerenwerk",
+                   gebied="Pernis")
+    assert reply.startswith("Nee, in Pernis werkt geen grenzenstellend jongerenwerk")
+    assert "wijkmanager van Pernis" in reply

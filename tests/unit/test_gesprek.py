@@ -226,3 +226,24 @@ def test_a_question_who_to_contact_is_answered_in_the_subject_or_from_the_introd
     # Surely out of scope stays so, whatever its wording.
     assert without_follow_up(ranker, first({"buiten_bereik": 0.9})) is None
     assert follow_up_kind(ranker, ranked_message(text, {"buiten_bereik": 0.9})) is None
+
+
+def test_at_the_start_a_place_and_no_question_is_noted():
+    def first(text: str, intent: str, place: Optional[str] = "Carnisse",
+              subject: Optional[str] = None) -> Optional[bool]:
+        entities = [{"entity": "wijk", "value": place}] if place else []
+        events = [UserUttered("wat doet een stadsmarinier", {"name": subject}),
+                  SlotSet("onderwerp", subject)] if subject else []
+        events.append(UserUttered(text, {"name": intent}, entities, parse_data={
+            "intent_ranking": [{"name": intent, "confidence": 0.6}]}))
+        message = heard(DialogueStateTracker.from_events("test", events,
+                                                         slots=Domain.empty().slots))
+        return gesprek.only_a_place(message)
+
+    assert first("ik woon in Carnisse", "vervolgvraag")
+    assert first("wij zijn de wijkraad van hoek van holland", "nlu_fallback")
+    assert not first("werkt er in Carnisse een stadsmarinier?", "nlu_fallback")
+    assert not first("ik woon in de buurt", "nlu_fallback", place=None)
+    assert not first("ik woon in Carnisse", "vervolgvraag", subject="stadsmariniers")
+    # A question without its question mark is no mere place.
+    assert not first("en wie moet ik hebben als ik een idee heb voor Carnisse", "buiten_bereik")
