@@ -71,6 +71,13 @@ QUESTION = re.compile(
     r"|kunnen|kunt|mag|mogen|moet|moeten|is er|zijn er|heeft|hebben|krijg|krijgen|bestaat"
     r"|doet|gaat)\b(?! (moet|kan|moeten|kunnen) (ik|we|wij) doen)[^.!]*\?\s*$")
 
+# The last clause of a message is a question about the topic.
+LAST_QUESTION = re.compile(
+    r"[,.!?]\s*((en|maar|oke|ok|dus) )?(wie|wat|waar|waarom|wanneer|welke|hoe|kan|kun|kunnen"
+    r"|kunt|mag|mogen|moet|moeten|is er|zijn er|heeft|hebben|doet|gaat|bestaat)\b"
+    r"(?! (moet|kan|moeten|kunnen|kun) (ik|we|wij|je) (doen|bellen))[^.!,]*\?\s*$")
+URGENT = re.compile(r"\b(help\w*|hulp|snel|nu|direct|meteen|spoed|iemand (komen|langs))\b")
+
 
 def emergency_first(text: str, understood: Optional[str], emergency: float,
                     threshold: float) -> bool:
@@ -87,7 +94,15 @@ def emergency_first(text: str, understood: Optional[str], emergency: float,
         return True
     short = understood == "vervolgvraag" or len(lowered.split()) <= SHORT_FOLLOW_UP_WORDS
     return not (short or NOT_ACUTE.search(lowered) or NUISANCE.search(lowered)
-                or QUESTION.search(lowered))
+                or QUESTION.search(lowered) or asks_about_a_topic_last(lowered))
+
+
+def asks_about_a_topic_last(lowered: str) -> bool:
+    """A situation, then a question about the topic ("er zijn bij ons twee mensen beroofd,
+    doet de gemeente daar iets aan?"): no 112 without a danger word, unless the question
+    itself asks for help now ("..., wie kan me helpen?")."""
+    question = LAST_QUESTION.search(lowered)
+    return bool(question) and not URGENT.search(question.group(0))
 
 
 @DefaultV1Recipe.register(

@@ -104,3 +104,21 @@ def test_the_rule_the_scripts_measure_is_the_components(intent, emergency):
     # scripts/noodgeval_drempel.py calls answers_with_112: it must decide as the pipeline does.
     component_says_112 = classify(parsed(intent, 0.5, emergency)) == "noodgeval"
     assert answers_with_112(intent, emergency, 0.15, ACUTE) == component_says_112
+
+
+@pytest.mark.parametrize("text", [
+    "er zijn in onze straat twee mensen beroofd, doet de gemeente daar iets aan?",
+    "een buurvrouw is al slachtoffer geworden van oplichting, is er iets voor haar?",
+    "onze jongeren vervelen zich en gaan klieren, wie bepaalt waar jongerenwerk komt?",
+])
+def test_a_situation_then_a_question_about_the_topic_gets_no_112_without_a_danger_word(text):
+    assert not emergency_first(text, "high_impact_crimes", 0.4, 0.1)
+
+
+@pytest.mark.parametrize("text", [
+    "mijn zoontje van 6 is al een uur weg bij de speeltuin, wie kan me helpen?",
+    "er ligt iemand op de stoep die niet reageert, wat moet ik doen?",
+    "er breekt iemand in bij de buren, kan er nu iemand komen?",
+])
+def test_a_question_that_asks_for_help_now_keeps_its_112(text):
+    assert emergency_first(text, "high_impact_crimes", 0.4, 0.1)
