@@ -148,9 +148,19 @@ class ValidateSignaalForm(FormValidationAction):
             return [SlotSet("signaal_afgebroken", True), SlotSet("requested_slot", None)]
         if asks_a_question(tracker):
             # Answer it (Rasa composes utter_antwoord from the knowledge), then the form
-            # asks its question again: nothing typed is taken as the answer.
+            # asks its question again: the question is not taken as the answer. Other
+            # slots the message filled (a wijk it names) are checked as usual.
             dispatcher.utter_message(response="utter_antwoord")
-            return [SlotSet(tracker.get_slot("requested_slot"), None)]
+            requested = tracker.get_slot("requested_slot")
+            events: List[EventType] = []
+            for slot, value in tracker.slots_to_validate().items():
+                check = getattr(self, f"validate_{slot}", None)
+                if slot == requested or check is None:
+                    continue
+                events += [SlotSet(name, checked) for name, checked
+                           in check(value, dispatcher, tracker, domain).items()]
+            # requested_slot kept: the same question comes again, not the domain's next.
+            return events + [SlotSet(requested, None), SlotSet("requested_slot", requested)]
         return await super().run(dispatcher, tracker, domain)
 
     async def required_slots(self, domain_slots: List[Text], dispatcher: CollectingDispatcher,

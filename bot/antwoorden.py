@@ -44,6 +44,19 @@ Subject = Union[Topic, Introduction]
 
 # Chosen on the items' examples, each left out in turn (scripts/vraagkeuze.py).
 MIN_SIMILARITY = 0.1
+# A question this like one of an item's phrasings (cosine of the n-gram vectors) is that
+# item's question, whatever kind of question was read or kept.
+CLEAR_MATCH = 0.7
+# Who-to-contact questions get the wijkmanager in these kinds; where to report and passing
+# on a signal have their own answers.
+CONTACT_KINDS = ("uitleg", "invloed")
+# A yes or no about a place this short is about the place only ("werkt er bij ons een
+# stadsmarinier?"); a longer one asks more.
+PLACE_QUESTION_WORDS = 12
+
+
+def fits_an_item(ranker: "QuestionRanker", key: str, text: str) -> bool:
+    return any(entry[2] >= CLEAR_MATCH for entry in ranker.scores(key, text, None))
 # How much more the topic-wide model must prefer an item of another kind when no item of
 # the predicted kind claims the question.
 OTHER_KIND_MARGIN = 0.3
@@ -313,8 +326,9 @@ def compose(kb: Knowledge, ranker: Optional[QuestionRanker], turn: Turn
     # A follow-up about a place ("en bij ons in Carnisse?", "in welke wijken?") gets the
     # place answer; a question of its own that names a wijk gets its item, place after it.
     place = place_answer(kb, subject, turn)
-    follow_up = turn.intent in FOLLOW_UP_INTENTS or asks_which_wijken(turn.text) \
-        or asks_whether_there(turn.text)
+    follow_up = turn.intent in FOLLOW_UP_INTENTS or asks_which_wijken(turn.text) or (
+        kind == "uitleg" and asks_whether_there(turn.text)
+        and len(turn.text.split()) <= PLACE_QUESTION_WORDS)
     answer = place if follow_up else None
     # "en wie beslist dat?" after a topic answer asks the topic's own who-decides fact.
     who_decides = turn.question == WHO_DECIDES or (
@@ -322,13 +336,24 @@ def compose(kb: Knowledge, ranker: Optional[QuestionRanker], turn: Turn
     if answer is None and who_decides and isinstance(subject, Topic):
         answer = subject.question(WHO_DECIDES).antwoord if subject.question(WHO_DECIDES) \
             else subject.wie_beslist
-    if answer is None and kind != "melden" and asks_contact(turn.text):
+    if answer is None and kind in CONTACT_KINDS and asks_contact(turn.text) and not (
+            ranker and fits_an_item(ranker, key, turn.text)):
+        # Unless an item was asked in these words ("wie is ons aanspreekpunt over
+        # cameratoezicht?" has its own answer).
         answer = kb.say(kb.teksten.antwoord.aanspreekpunt)
     item = None
     if answer is None:
         item = ranker.best(key, turn.text, kind) if ranker and turn.question is None else None
         if item is not None and turn.intent in FOLLOW_UP_INTENTS and item.vraagsoort.value != kind:
             item = None  # "en wat kan de wijkraad daarmee?" wants the kind, not a look-alike
+        if ranker and turn.question is None:
+            # Unless its words are an item's own ("kost dat wat?" after the cyber event,
+            # "wie is ons aanspreekpunt over cameratoezicht?"): then that item is meant,
+            # whatever kind was read or kept from the turn before.
+            close = ranker.scores(key, turn.text, None)
+            close = max(close, key=lambda entry: entry[2]) if close else None
+            if close and close[2] >= CLEAR_MATCH and (item is None or item.id != close[0].id):
+                item = close[0]
         if item is not None:
             answer, kind = item.antwoord, item.vraagsoort.value
         else:

@@ -3,19 +3,25 @@
 The NLU reads each message on its own. "Wie toetst die aanvraag?" or "waar geven ze hun
 budget aan uit?" is not understood alone (fallback, or out of scope), but after an
 answer about demonstrations or stadsmariniers it plainly asks about that topic. This
-policy sees the whole conversation: when the NLU did not understand a message and a
-question item of the conversation's topic clearly fits it, the message is answered in
-that topic. So is a message the NLU read as another topic that the conversation's topic
-fits clearly better ("is er iets voor haar?" about a neighbour scammed online is no
-woonoverlast). It sets the slots the answer is built from (`vraagsoort` to the item's kind, or
-`onderwerp` back to the conversation's topic),
-so the answer, the quick replies, the "ja" to the offer after it and the tools that read
-the slots all see the same turn.
+policy sees the whole conversation and predicts in these cases only:
 
-It predicts only in that case; every other turn is left to the rules. Its priority is
-above RulePolicy's, whose rule for a fallback would otherwise win the tie.
-The thresholds were chosen on the development conversations (tests/dev/ and the spent
-held-out sets), never on a blind set.
+- a message not understood alone that an item of the conversation's subject clearly fits,
+  or that still looked like a follow-up, or asks who to contact: answered in that subject;
+- a message the NLU read as another topic that the conversation's topic fits clearly
+  better ("is er iets voor haar?" about a neighbour scammed online is no woonoverlast);
+- at the start: the intent found next when only the follow-up's share made the NLU
+  unsure, the introduction for a who-to-contact question or a long follow-up about safety
+  in general, and a place with no question ("ik woon in Carnisse") is noted;
+- a topic answer with no kind read or kept gets kind `uitleg`;
+- after its own answer: listen (no rule knows that turn, so the core fallback would
+  otherwise undo the message).
+
+It sets the slots the answer is built from (`vraagsoort`, or `onderwerp` back to the
+conversation's topic), so the answer, the quick replies, the "ja" to the offer after it
+and the tools that read the slots all see the same turn. Every other turn is left to the
+rules. Its priority is above RulePolicy's, whose rule for a fallback would otherwise win
+the tie. The thresholds were chosen on the development conversations (tests/dev/ and the
+spent held-out sets), never on a blind set.
 """
 from __future__ import annotations
 
@@ -34,7 +40,13 @@ from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.antwoorden import QuestionRanker, asks_contact, normalise, question_ranker
+from bot.antwoorden import (
+    CONTACT_KINDS,
+    QuestionRanker,
+    asks_contact,
+    normalise,
+    question_ranker,
+)
 from wijkveiligheid.knowledge import INTRODUCTION_INTENT, TOPIC_IDS
 
 ANSWER = "utter_antwoord"
@@ -67,9 +79,6 @@ FALLBACK_THRESHOLD = 0.5
 # when one of its items fits at least this well.
 OWN_QUESTION_WORDS = 6
 INTRODUCTION_SIMILARITY = 0.3
-# The kinds a who-to-contact question is answered in (bot/antwoorden.py: the wijkmanager);
-# where to report is the report answer's own route.
-CONTACT_KINDS = ("uitleg", "invloed")
 PLACE_ENTITIES = ("wijk", "gebied")
 # "Ik woon in Carnisse", "wij zijn de wijkraad van Hoek van Holland": a place and no question.
 PLACE_NOTED = "utter_plek_genoteerd"
@@ -79,6 +88,8 @@ ONLY_A_PLACE_WORDS = 12
 QUESTION_START = re.compile(r"^((en|maar|dus|oke|ok) )?(wie|wat|waar|wanneer|waarom|hoe|welke"
                             r"|kan|kun|kunnen|mag|mogen|moet|moeten|is|zijn|heeft|hebben"
                             r"|werkt|werken|doet|doen|gaat|wordt|worden)\b")
+ASKS_SOMETHING = re.compile(r"\b(wie|wat|waar|wanneer|waarom|hoe|welke|weten|vraag|vragen"
+                            r"|willen|wil)\b")
 RESPONSE_OF = {"overzicht_invloed": "utter_overzicht_invloed",
                "wat_kan_ik_vragen": "utter_wat_kan_ik_vragen"}
 # Intents answered by utter_antwoord; with no kind read or kept, the answer is of this kind.
@@ -154,7 +165,9 @@ def follow_up_kind(ranker: QuestionRanker, message: Heard) -> Optional[str]:
         return None
     if message.ranking.get(OUT_OF_SCOPE_INTENT, 0.0) >= SURELY_OUT_OF_SCOPE:
         return None  # "rijdt de metro naar Hoek van Holland?" stays out of scope
-    if asks_contact(message.text):  # "bij wie kan ik daarvoor aankloppen?": the wijkmanager
+    if asks_contact(message.text) and message.kind_read != "melden":
+        # "bij wie kan ik daarvoor aankloppen?": the wijkmanager (where to report is the
+        # report answer's own route)
         return next((kind for kind in (message.kind_read, message.kind_kept)
                      if kind in CONTACT_KINDS), "invloed")
     ranked = ranker.scores(message.subject, message.text, None)
@@ -222,7 +235,8 @@ def only_a_place(message: Heard) -> bool:
         and message.understood in (*NOT_UNDERSTOOD, FOLLOW_UP_INTENT) \
         and message.ranking.get(OUT_OF_SCOPE_INTENT, 0.0) < SURELY_OUT_OF_SCOPE \
         and "?" not in message.text and len(message.text.split()) <= ONLY_A_PLACE_WORDS \
-        and not QUESTION_START.match(normalise(message.text))
+        and not QUESTION_START.match(normalise(message.text)) \
+        and not ASKS_SOMETHING.search(normalise(message.text))
 
 
 @DefaultV1Recipe.register(

@@ -176,14 +176,16 @@ def test_after_the_introduction_a_follow_up_is_answered_from_it(chat: Chat, kb):
 
 def test_a_question_typed_during_the_form_is_answered_and_the_form_asks_again(chat: Chat, kb):
     chat.text("wat kan de wijkraad met het horecagebiedsplan?")
-    chat.text("ja graag")
+    opening = kb.say(kb.teksten.gesprek.signaal_opening)
+    assert opening in chat.text("ja graag")
     assert chat.slots()["requested_slot"] == "signaal_onderwerp"
     reply = chat.text("kan er iemand van de gemeente bij ons in de vergadering uitleg geven "
                       "over het horecabeleid?")
     assert from_topic(reply, kb.topic("horeca"))
     slots = chat.slots()
     assert slots["requested_slot"] == "signaal_onderwerp" and slots["signaal_onderwerp"] is None
-    assert "Horeca" in reply.splitlines()[-1]  # the form's question again
+    assert "Horeca" in reply.splitlines()[-1]  # the form's question again,
+    assert opening not in reply                # without its opening line
 
 
 def test_a_place_named_first_is_noted_and_bij_ons_means_it(chat: Chat):

@@ -249,3 +249,18 @@ def test_a_yes_or_no_about_a_place_gets_the_place_answer_first(kb, ranker):
                    gebied="Pernis")
     assert reply.startswith("Nee, in Pernis werkt geen grenzenstellend jongerenwerk")
     assert "wijkmanager van Pernis" in reply
+
+
+def test_a_contact_question_an_item_was_written_for_keeps_that_item(kb, ranker):
+    item = kb.topic("cameratoezicht")
+    text = "wie is ons aanspreekpunt over cameratoezicht"
+    reply = answer(kb, ranker, text, "cameratoezicht", "uitleg")
+    best = max(ranker.scores("cameratoezicht", text, None), key=lambda entry: entry[2])
+    assert best[2] >= 0.7 and reply.startswith(best[0].antwoord)
+    assert item is not None
+
+
+def test_a_longer_or_other_kind_of_question_about_a_place_keeps_its_item(kb, ranker):
+    reply = answer(kb, ranker, "heeft de wijkraad een rol bij de stadsmarinier in Charlois?",
+                   "stadsmariniers", "invloed", wijk=None, gebied="Charlois")
+    assert not reply.startswith(("Ja, in", "Nee, in", "Stadsmariniers werken in"))

@@ -247,3 +247,12 @@ def test_at_the_start_a_place_and_no_question_is_noted():
     assert not first("ik woon in Carnisse", "vervolgvraag", subject="stadsmariniers")
     # A question without its question mark is no mere place.
     assert not first("en wie moet ik hebben als ik een idee heb voor Carnisse", "buiten_bereik")
+    # A question anywhere, even without a question word first, is more than a place.
+    assert not first("wij zijn wijkraad Carnisse en willen weten wie over camera's beslist",
+                     "nlu_fallback")
+
+
+def test_where_to_report_is_no_contact_question_for_the_policy():
+    text = "ik ben slachtoffer van oplichting, bij wie kan ik terecht"
+    reported = ranked_message(text, {"nlu_fallback": 0.5}, kind="melden")
+    assert follow_up_kind(question_ranker(), reported) != "invloed"

@@ -168,12 +168,15 @@ def test_an_e_mail_address_is_kept_as_the_contact():
     assert result["signaal_contact"] == "neeltje.jansen@gmail.com"
 
 
-def waiting_for(slot: str, text: str, intent: str = "horeca", kind: Optional[str] = "invloed"
-                ) -> Tracker:
+def waiting_for(slot: str, text: str, intent: str = "horeca", kind: Optional[str] = "invloed",
+                read: Optional[Dict[str, Any]] = None) -> Tracker:
+    """The form asks for `slot`; `read` are the slot values the message itself filled."""
     entities = [{"entity": "vraagsoort", "value": kind}] if kind else []
+    events = [{"event": "user", "text": text}] + [
+        {"event": "slot", "name": name, "value": value} for name, value in (read or {}).items()]
     return Tracker.from_dict({
-        "sender_id": "t", "slots": {"requested_slot": slot, "onderwerp": "horeca"},
-        "events": [], "active_loop": {"name": "signaal_form"},
+        "sender_id": "t", "slots": {"requested_slot": slot, "onderwerp": "horeca", **(read or {})},
+        "events": events, "active_loop": {"name": "signaal_form"},
         "latest_message": {"intent": {"name": intent}, "text": text, "entities": entities}})
 
 
@@ -183,9 +186,24 @@ QUESTION = "kan er iemand van de gemeente bij ons in de vergadering uitleg geven
 def test_a_question_typed_while_the_form_waits_for_a_choice_is_answered_and_asked_again():
     dispatcher = CollectingDispatcher()
     events = asyncio.run(ValidateSignaalForm().run(
-        dispatcher, waiting_for("signaal_onderwerp", QUESTION), {}))
-    assert events == [SlotSet("signaal_onderwerp", None)]  # not taken as the answer
+        dispatcher, waiting_for("signaal_onderwerp", QUESTION,
+                                read={"signaal_onderwerp": QUESTION}), {}))
+    # Not taken as the answer, and the same question is asked again.
+    assert events == [SlotSet("signaal_onderwerp", None),
+                      SlotSet("requested_slot", "signaal_onderwerp")]
     assert dispatcher.messages[0]["response"] == "utter_antwoord"
+
+
+def test_a_wijk_named_in_a_question_during_the_form_is_checked_as_usual():
+    # A wijk without its gebied would make the stored signal fail later.
+    text = "kan iemand bij ons in Carnisse uitleg komen geven over het horecabeleid?"
+    events = asyncio.run(ValidateSignaalForm().run(
+        CollectingDispatcher(), waiting_for("signaal_bevestigd", text, read={
+            "signaal_wijk": "Carnisse", "signaal_bevestigd": text}), {}))
+    assert SlotSet("signaal_wijk", "Carnisse") in events
+    assert SlotSet("signaal_gebied", "Charlois") in events
+    assert events[-2:] == [SlotSet("signaal_bevestigd", None),
+                           SlotSet("requested_slot", "signaal_bevestigd")]
 
 
 @pytest.mark.parametrize("slot, text, intent, kind", [
