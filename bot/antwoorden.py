@@ -44,6 +44,7 @@ Subject = Union[Topic, Introduction]
 
 # Chosen on the items' examples, each left out in turn (scripts/vraagkeuze.py).
 MIN_SIMILARITY = 0.1
+RECENT_TEXTS = 32
 # A question this like one of an item's phrasings (cosine of the n-gram vectors) is that
 # item's question, whatever kind of question was read or kept.
 CLEAR_MATCH = 0.7
@@ -96,6 +97,7 @@ class QuestionRanker:
         self.words = TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True,
                                      token_pattern=r"(?u)\b\w+\b")
         self.owners = owners
+        self._recent: Dict[str, scipy.sparse.csr_matrix] = {}
         self.matrix = self.vectors(texts, fit=True) if texts else None
         # The rows of each (subject, kind), and of each subject as a whole (kind None).
         self.groups: Dict[Tuple[str, Optional[str]], List[int]] = {}
@@ -112,6 +114,16 @@ class QuestionRanker:
             part = vectorizer.fit_transform(texts) if fit else vectorizer.transform(texts)
             parts.append(normalize(part))
         return normalize(scipy.sparse.hstack(parts).tocsr())
+
+    def vector(self, text: str) -> scipy.sparse.csr_matrix:
+        """One text's vector; the last few are kept, as a turn ranks the same message
+        several times (the policy, then the answer and its checks)."""
+        cached = self._recent.get(text)
+        if cached is None:
+            cached = self._recent[text] = self.vectors([text])
+            if len(self._recent) > RECENT_TEXTS:
+                self._recent.pop(next(iter(self._recent)))
+        return cached
 
     def fit(self, rows: List[int]) -> Optional[LinearSVC]:
         labels = [self.owners[row][1] for row in rows]
@@ -135,7 +147,7 @@ class QuestionRanker:
         if not rows:
             return []  # a topic without question items: its short general answer
         model = self.models[group] if leave_out is None else self.fit(rows)
-        vector = self.vectors([normalise(text)])
+        vector = self.vector(normalise(text))
         similarity = (self.matrix[rows] @ vector.T).toarray().ravel()
         nearest: Dict[str, float] = {}
         for row, value in zip(rows, similarity, strict=True):
@@ -350,8 +362,8 @@ def compose(kb: Knowledge, ranker: Optional[QuestionRanker], turn: Turn
             # Unless its words are an item's own ("kost dat wat?" after the cyber event,
             # "wie is ons aanspreekpunt over cameratoezicht?"): then that item is meant,
             # whatever kind was read or kept from the turn before.
-            close = ranker.scores(key, turn.text, None)
-            close = max(close, key=lambda entry: entry[2]) if close else None
+            close = max(ranker.scores(key, turn.text, None), key=lambda entry: entry[2],
+                        default=None)
             if close and close[2] >= CLEAR_MATCH and (item is None or item.id != close[0].id):
                 item = close[0]
         if item is not None:
