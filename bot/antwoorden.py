@@ -227,7 +227,7 @@ ASKS_CONTACT = re.compile(
     r"|\bwie (kan|moet|kunnen|moeten) (ik|we|wij) (bellen|mailen|hebben|spreken|benaderen"
     r"|contacteren)\b"
     r"|\biemand (\w+ ){0,4}die (hier|daar|er) ?over gaat\b"
-    r"|\bwaar (kan|kun|kunnen) (ik|je|we|wij) (terecht|aankloppen)\b")
+    r"|\bwaar (kan|kun|kunnen) (ik|je|we|wij) (\w+ ){0,2}(terecht|aankloppen|kwijt)\b")
 
 
 def asks_contact(text: str) -> bool:

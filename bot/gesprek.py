@@ -58,6 +58,10 @@ OUT_OF_SCOPE_INTENT = "buiten_bereik"
 # phrasing's cosine similarity), per what the NLU made of it: out of scope is a firmer
 # verdict than "not sure", so it needs a closer match.
 NOT_UNDERSTOOD = {"nlu_fallback": 0.25, OUT_OF_SCOPE_INTENT: 0.4}
+# Small talk is a firmer verdict still; only a question ("?") that an item fits this well
+# is taken as one.
+SMALL_TALK = ("afscheid", "bedankt", "begroeting", "ben_je_een_robot")
+SMALL_TALK_SIMILARITY = 0.45
 # A message not understood alone that the NLU still found somewhat like a follow-up
 # ("kunnen wij hier iets mee?"), and not clearly out of scope, is one: it is answered in
 # the conversation's topic with the kind of question the NLU read.
@@ -79,6 +83,13 @@ FALLBACK_THRESHOLD = 0.5
 # when one of its items fits at least this well.
 OWN_QUESTION_WORDS = 6
 INTRODUCTION_SIMILARITY = 0.3
+# A fallback at the start that speaks of safety, the wijkakkoord or the brochure in
+# general, and that an introduction item fits this well, asks about the introduction.
+# None of the 436 out-of-scope training examples passes both (most like the introduction
+# are "heeft de wijkraad iets te zeggen over het afvalbeleid", without a safety word).
+ABOUT_SAFETY = re.compile(r"\b(veilig\w*|onveilig\w*|wijkakkoord\w*|brochure"
+                          r"|veiligheidsonderwerp\w*)\b")
+SAFETY_SIMILARITY = 0.35
 PLACE_ENTITIES = ("wijk", "gebied")
 # "Ik woon in Carnisse", "wij zijn de wijkraad van Hoek van Holland": a place and no question.
 PLACE_NOTED = "utter_plek_genoteerd"
@@ -161,6 +172,13 @@ def follow_up_kind(ranker: QuestionRanker, message: Heard) -> Optional[str]:
     """The kind of question to answer the message with in the conversation's subject,
     or None when the message is no follow-up this policy should take."""
     threshold = NOT_UNDERSTOOD.get(message.understood)
+    if message.understood in SMALL_TALK and "?" in message.text and message.subject:
+        # "tot welke leeftijd?" read as a goodbye: a question, answered when an item of
+        # the subject fits it well.
+        ranked = ranker.scores(message.subject, message.text, None)
+        if ranked and max(entry[2] for entry in ranked) >= SMALL_TALK_SIMILARITY:
+            return ranked[0][0].vraagsoort.value
+        return None
     if threshold is None or not message.subject:
         return None
     if message.ranking.get(OUT_OF_SCOPE_INTENT, 0.0) >= SURELY_OUT_OF_SCOPE:
@@ -217,6 +235,10 @@ def without_follow_up(ranker: QuestionRanker, message: Heard) -> Optional[str]:
     if message.understood == FOLLOW_UP_INTENT \
             and len(message.text.split()) >= OWN_QUESTION_WORDS \
             and nearest(ranker, INTRODUCTION_INTENT, message.text) >= INTRODUCTION_SIMILARITY:
+        return INTRODUCTION_INTENT
+    if message.understood == "nlu_fallback" and ABOUT_SAFETY.search(normalise(message.text)) \
+            and nearest(ranker, INTRODUCTION_INTENT, message.text) >= SAFETY_SIMILARITY:
+        # "mag de wijkraad zelf beslissen over de veiligheid in de wijk?"
         return INTRODUCTION_INTENT
     return None
 

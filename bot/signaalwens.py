@@ -34,10 +34,11 @@ WISH = re.compile(
     r"\b(ik wil|wil ik|ik zou graag|ik wou|wij willen|we willen|willen wij|willen we)\b"
     r".{0,80}\b(doorgeven|door te geven|laten weten|signaal|signaleren)\b"
     r"|\bgeef (dit|dat|het) (maar )?door\b|\bneem (dit|dat|mijn signaal) (maar )?op\b")
-# "kan ik dit als signaal doorgeven?" asks to pass on what was just said, and "kun je aan
-# de wijkmanager doorgeven dat ..." asks the assistant to: wishes too.
+# "kan ik dit als signaal doorgeven?" asks to pass on what was just said, and "kun je / wil
+# je aan de wijkmanager doorgeven dat ..." asks the assistant to: wishes too.
 THIS = re.compile(r"\b(kan|mag) ik (dit|dat|het)\b.{0,40}\b(doorgeven|melden)\b"
-                  r"|\b(kun|kan|kunt|kunnen) (je|jij|u|jullie)\b.{0,60}\b(doorgeven|door te geven)\b"
+                  r"|\b(kun|kan|kunt|kunnen|wil|wilt|willen) (je|jij|u|jullie)\b.{0,60}"
+                  r"\b(doorgeven|door te geven)\b"
                   # "ja graag doorgeven aan de wijkmanager", also when nothing was offered
                   r"|^\W*(ja|graag|oke|oké|ok|prima|goed)\b.{0,40}"
                   r"\b(doorgeven|door te geven|geef (het |dit |dat )?maar door)\b")

@@ -256,3 +256,26 @@ def test_where_to_report_is_no_contact_question_for_the_policy():
     text = "ik ben slachtoffer van oplichting, bij wie kan ik terecht"
     reported = ranked_message(text, {"nlu_fallback": 0.5}, kind="melden")
     assert follow_up_kind(question_ranker(), reported) != "invloed"
+
+
+def test_a_question_read_as_small_talk_is_answered_when_an_item_fits_it_well():
+    ranker = question_ranker()
+    age = ranked_message("tot welke leeftijd?", {"afscheid": 0.8}, topic="jongerenwerk")
+    assert follow_up_kind(ranker, age) == "uitleg"
+    for text, intent in [("dank je wel!", "bedankt"), ("hoi, is er iemand?", "begroeting")]:
+        assert follow_up_kind(ranker, ranked_message(text, {intent: 0.8},
+                                                     topic="cameratoezicht")) is None
+
+
+def test_at_the_start_a_fallback_about_safety_in_general_is_about_the_introduction():
+    def first(text: str) -> DialogueStateTracker:
+        return DialogueStateTracker.from_events("test", [UserUttered(
+            text, {"name": "nlu_fallback"}, parse_data={"intent_ranking": [
+                {"name": "nlu_fallback", "confidence": 0.5}]})], slots=Domain.empty().slots)
+
+    ranker = question_ranker()
+    assert without_follow_up(ranker, first(
+        "mag de wijkraad zelf beslissen over de veiligheid in de wijk?")) == "wijkakkoord"
+    # Like the introduction, but no word of safety: out of scope stays so.
+    assert without_follow_up(ranker, first(
+        "heeft de wijkraad iets te zeggen over het afvalbeleid")) is None

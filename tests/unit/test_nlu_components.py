@@ -54,6 +54,7 @@ def topic_message(text: str, kind: str, intent: str = "overlast_op_straat") -> M
     "kun je aan de wijkmanager doorgeven dat wij graag folders willen hebben?",
     "we maken ons zorgen over de demo van volgende week, kunnen jullie dat doorgeven?",
     "ik wil mijn zorgen doorgeven aan de wijkmanager, die geeft toch advies?",
+    "wil je aan de wijkmanager doorgeven dat we graag een schouw willen rond de flats?",
 ])
 def test_a_plain_wish_starts_the_form_and_keeps_the_topic(text):
     [message] = SignaalWens().process([topic_message(text, "signaal")])
