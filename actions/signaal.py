@@ -118,7 +118,7 @@ def valid_contact(text: Optional[str]) -> Optional[str]:
 # there is no answer. The description may well be worded as a question, so it is not here.
 CHOICE_SLOTS = {"signaal_onderwerp", "signaal_wijk", "signaal_rol",
                 "signaal_contact_toestemming", "signaal_bevestigd"}
-QUESTION_KINDS = {"uitleg", "invloed"}
+QUESTION_KINDS = {"uitleg", "invloed", "melden"}
 MIN_QUESTION_WORDS = 5
 
 

@@ -48,6 +48,11 @@ RECENT_TEXTS = 32
 # A question this like one of an item's phrasings (cosine of the n-gram vectors) is that
 # item's question, whatever kind of question was read or kept.
 CLEAR_MATCH = 0.7
+ASKS_ABOUT_THE_TOPIC = re.compile(
+    r"(en |maar |oke |ok )?(wat (doet|doen|kan|kunnen|is|zijn)|wie (is|zijn|doet|beslist|bepaalt)"
+    r"|hoe (kan|kun|kom|vraag|werkt|regel|meld)|waarom|wanneer|waaraan|waar (gaat|gaan))\b")
+# "En over high impact crimes?": only the topic changes, the kind stays (no item by words).
+TOPIC_SWITCH = re.compile(r"(en |maar |oke |ok |prima )?(over|wat betreft|hoe zit het met)\b")
 # Who-to-contact questions get the wijkmanager in these kinds; where to report and passing
 # on a signal have their own answers.
 CONTACT_KINDS = ("uitleg", "invloed")
@@ -220,6 +225,11 @@ def asks_who_decides(text: str) -> bool:
 # "Bij wie kan ik aankloppen?", "wie is mijn aanspreekpunt?", "is er iemand bij de gemeente
 # die hierover gaat?": the brochure's answer is the wijkmanager (unless it asks where to
 # report, which the report answer covers).
+# Words that ask for a person whatever the kind read ("wie is ons aanspreekpunt?").
+ASKS_A_PERSON = re.compile(
+    r"\b(aanspreekpunt|aanspreekpersoon|contactpersoon)\b|\bin contact (komen|kom|treden)\b"
+    r"|\bhoe kom (ik|je|we|wij) (\w+ ){0,3}in contact\b"
+    r"|\biemand (\w+ ){0,5}die (dit|dat|het) (\w+ ){0,3}(bespreken|uitleggen)\b")
 ASKS_CONTACT = re.compile(
     r"\b(aanspreekpunt|aanspreekpersoon|contactpersoon)\b"
     r"|\bbij wie (kan|kun|moet|kunnen|moeten) (ik|je|we|wij)\b"
@@ -232,7 +242,13 @@ ASKS_CONTACT = re.compile(
 
 def asks_contact(text: str) -> bool:
     lowered = normalise(text)
-    return bool(ASKS_CONTACT.search(lowered)) and "meld" not in lowered
+    return bool(ASKS_CONTACT.search(lowered) or ASKS_A_PERSON.search(lowered)) \
+        and "meld" not in lowered
+
+
+def asks_for_a_person(text: str) -> bool:
+    lowered = normalise(text)
+    return bool(ASKS_A_PERSON.search(lowered)) and "meld" not in lowered
 
 
 # "Werkt er bij ons een stadsmarinier?": the place the person named earlier in the
@@ -341,14 +357,16 @@ def compose(kb: Knowledge, ranker: Optional[QuestionRanker], turn: Turn
     follow_up = turn.intent in FOLLOW_UP_INTENTS or asks_which_wijken(turn.text) or (
         kind == "uitleg" and asks_whether_there(turn.text)
         and len(turn.text.split()) <= PLACE_QUESTION_WORDS)
-    answer = place if follow_up else None
+    # "wat doet die dan bij ons?" asks about the topic in that place: its item, place after.
+    answer = place if follow_up and not ASKS_ABOUT_THE_TOPIC.match(normalise(turn.text)) else None
     # "en wie beslist dat?" after a topic answer asks the topic's own who-decides fact.
     who_decides = turn.question == WHO_DECIDES or (
         turn.intent in FOLLOW_UP_INTENTS and kind == "uitleg" and asks_who_decides(turn.text))
     if answer is None and who_decides and isinstance(subject, Topic):
         answer = subject.question(WHO_DECIDES).antwoord if subject.question(WHO_DECIDES) \
             else subject.wie_beslist
-    if answer is None and kind in CONTACT_KINDS and asks_contact(turn.text) and not (
+    if answer is None and (kind in CONTACT_KINDS and asks_contact(turn.text) or kind == "melden"
+                           and asks_for_a_person(turn.text)) and not (
             ranker and fits_an_item(ranker, key, turn.text)):
         # Unless an item was asked in these words ("wie is ons aanspreekpunt over
         # cameratoezicht?" has its own answer).
@@ -358,7 +376,7 @@ def compose(kb: Knowledge, ranker: Optional[QuestionRanker], turn: Turn
         item = ranker.best(key, turn.text, kind) if ranker and turn.question is None else None
         if item is not None and turn.intent in FOLLOW_UP_INTENTS and item.vraagsoort.value != kind:
             item = None  # "en wat kan de wijkraad daarmee?" wants the kind, not a look-alike
-        if ranker and turn.question is None:
+        if ranker and turn.question is None and not TOPIC_SWITCH.match(normalise(turn.text)):
             # Unless its words are an item's own ("kost dat wat?" after the cyber event,
             # "wie is ons aanspreekpunt over cameratoezicht?"): then that item is meant,
             # whatever kind was read or kept from the turn before.

@@ -44,6 +44,7 @@ from bot.antwoorden import (
     CONTACT_KINDS,
     QuestionRanker,
     asks_contact,
+    asks_for_a_person,
     normalise,
     question_ranker,
 )
@@ -183,7 +184,8 @@ def follow_up_kind(ranker: QuestionRanker, message: Heard) -> Optional[str]:
         return None
     if message.ranking.get(OUT_OF_SCOPE_INTENT, 0.0) >= SURELY_OUT_OF_SCOPE:
         return None  # "rijdt de metro naar Hoek van Holland?" stays out of scope
-    if asks_contact(message.text) and message.kind_read != "melden":
+    if asks_contact(message.text) and message.kind_read != "melden" \
+            or asks_for_a_person(message.text):
         # "bij wie kan ik daarvoor aankloppen?": the wijkmanager (where to report is the
         # report answer's own route)
         return next((kind for kind in (message.kind_read, message.kind_kept)

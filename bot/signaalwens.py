@@ -32,11 +32,12 @@ SIGNAL_INTENT = "signaal_doorgeven"
 # "ik wil ... doorgeven/melden/laten weten", "dit wil ik doorgeven", "geef dit door".
 WISH = re.compile(
     r"\b(ik wil|wil ik|ik zou graag|ik wou|wij willen|we willen|willen wij|willen we)\b"
-    r".{0,80}\b(doorgeven|door te geven|laten weten|signaal|signaleren)\b"
+    r".{0,80}\b(doorgeven|door te geven|laten weten|signaal|signaleren|op de hoogte)\b"
     r"|\bgeef (dit|dat|het) (maar )?door\b|\bneem (dit|dat|mijn signaal) (maar )?op\b")
 # "kan ik dit als signaal doorgeven?" asks to pass on what was just said, and "kun je / wil
 # je aan de wijkmanager doorgeven dat ..." asks the assistant to: wishes too.
 THIS = re.compile(r"\b(kan|mag) ik (dit|dat|het)\b.{0,40}\b(doorgeven|melden)\b"
+                  r"|\b(kan|mag) ik (die|deze|mijn|zo n|zon) \w+ (\w+ ){0,3}doorgeven\b"
                   r"|\b(kun|kan|kunt|kunnen|wil|wilt|willen) (je|jij|u|jullie)\b.{0,60}"
                   r"\b(doorgeven|door te geven)\b"
                   # "ja graag doorgeven aan de wijkmanager", also when nothing was offered
@@ -54,7 +55,8 @@ NOT_A_WISH = re.compile(r"^\W*(hoe|waar|wat|wie|waarom|wanneer|welke)\b"
 SURE_OF_TOPIC = 0.3
 # What the NLU may have made of a wish: a topic, a follow-up, a yes, or the form's own
 # intent.
-MAY_BE_A_WISH = frozenset(TOPIC_IDS) | {"vervolgvraag", "bevestigen", SIGNAL_INTENT}
+MAY_BE_A_WISH = frozenset(TOPIC_IDS) | {"vervolgvraag", "bevestigen", "nlu_fallback",
+                                         SIGNAL_INTENT}
 
 
 def is_plain_wish(text: str) -> bool:

@@ -264,3 +264,23 @@ def test_a_longer_or_other_kind_of_question_about_a_place_keeps_its_item(kb, ran
     reply = answer(kb, ranker, "heeft de wijkraad een rol bij de stadsmarinier in Charlois?",
                    "stadsmariniers", "invloed", wijk=None, gebied="Charlois")
     assert not reply.startswith(("Ja, in", "Nee, in", "Stadsmariniers werken in"))
+
+
+def test_a_follow_up_asking_about_the_topic_in_a_place_gets_its_item_first(kb, ranker):
+    reply = answer(kb, ranker, "wat doet die dan bij ons", "stadsmariniers", "uitleg",
+                   intent="vervolgvraag", wijk="Hillesluis", gebied="Feijenoord")
+    assert not reply.startswith("Ja, in Hillesluis")
+    assert "Ja, in Hillesluis werkt een stadsmarinier" in reply
+
+
+def test_a_topic_switch_keeps_the_kind_even_when_its_words_fit_an_item(kb, ranker):
+    reply = answer(kb, ranker, "En over high impact crimes?", "high_impact_crimes", "invloed")
+    assert any(item.antwoord in reply for item in kb.topic("high_impact_crimes").vragen
+               if item.vraagsoort.value == "invloed") or \
+        kb.topic("high_impact_crimes").kort.invloed in reply
+
+
+def test_asking_for_a_person_gets_the_wijkmanager_whatever_the_kind(kb, ranker):
+    reply = answer(kb, ranker, "Prima. Wie is voor dit alles ons aanspreekpunt?",
+                   "stadsmariniers", "melden")
+    assert reply.startswith("Je aanspreekpunt is de wijkmanager")

@@ -55,6 +55,8 @@ def topic_message(text: str, kind: str, intent: str = "overlast_op_straat") -> M
     "we maken ons zorgen over de demo van volgende week, kunnen jullie dat doorgeven?",
     "ik wil mijn zorgen doorgeven aan de wijkmanager, die geeft toch advies?",
     "wil je aan de wijkmanager doorgeven dat we graag een schouw willen rond de flats?",
+    "we hadden veel last van een demo bij ons, kan ik die klacht via jou doorgeven?",
+    "ik wil ook dat de wijkmanager hiervan op de hoogte is",
 ])
 def test_a_plain_wish_starts_the_form_and_keeps_the_topic(text):
     [message] = SignaalWens().process([topic_message(text, "signaal")])

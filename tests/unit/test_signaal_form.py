@@ -211,10 +211,15 @@ def test_a_wijk_named_in_a_question_during_the_form_is_checked_as_usual():
     ("signaal_onderwerp", "ja, klopt dat niet dan?", "horeca", "invloed"),
     ("signaal_onderwerp", "gaat het over horeca?", "horeca", "invloed"),  # too short
     ("signaal_onderwerp", QUESTION.rstrip("?"), "horeca", "invloed"),
-    ("signaal_onderwerp", "waar kan ik de overlast van die kroeg melden?", "horeca", "melden"),
     ("signaal_wijk", "hoort katendrecht eigenlijk bij feijenoord of niet?", "buiten_bereik",
      "uitleg"),
 ])
-def test_answers_and_reports_are_no_question_of_their_own(slot, text, intent, kind):
+def test_answers_are_no_question_of_their_own(slot, text, intent, kind):
     from actions.signaal import asks_a_question
     assert not asks_a_question(waiting_for(slot, text, intent, kind))
+
+
+def test_where_to_report_asked_during_the_form_is_answered_too():
+    from actions.signaal import asks_a_question
+    assert asks_a_question(waiting_for("signaal_onderwerp", "moet ik het daarnaast nog ergens "
+                                       "anders melden?", "overlast_op_straat", "melden"))
