@@ -59,6 +59,7 @@ CONTACT_KINDS = ("uitleg", "invloed")
 # A yes or no about a place this short is about the place only ("werkt er bij ons een
 # stadsmarinier?"); a longer one asks more.
 PLACE_QUESTION_WORDS = 12
+PLACE_FOLLOW_UP_WORDS = 8
 
 
 def fits_an_item(ranker: "QuestionRanker", key: str, text: str) -> bool:
@@ -311,7 +312,7 @@ def next_step(kb: Knowledge, subject: Subject, kind: str, turn: Turn, said: str 
     gives the wijkmanager's contact."""
     texts = kb.teksten.antwoord
     where = turn.wijk or turn.gebied
-    if kind != "melden" and kb.say(texts.aanspreekpunt) in said:
+    if kb.say(texts.aanspreekpunt) in said:
         return None
     # A wijk named: its gebied's wijkmanager knows what the brochure does not say about it,
     # unless the answer about that wijk already points there.
@@ -358,7 +359,11 @@ def compose(kb: Knowledge, ranker: Optional[QuestionRanker], turn: Turn
         kind == "uitleg" and asks_whether_there(turn.text)
         and len(turn.text.split()) <= PLACE_QUESTION_WORDS)
     # "wat doet die dan bij ons?" asks about the topic in that place: its item, place after.
-    answer = place if follow_up and not ASKS_ABOUT_THE_TOPIC.match(normalise(turn.text)) else None
+    # A longer follow-up asks more than the place ("ik woon in Bloemhof. kunnen wij iets met
+    # dat budget?"): its item first, the place after.
+    answer = place if follow_up and not ASKS_ABOUT_THE_TOPIC.match(normalise(turn.text)) and (
+        turn.intent not in FOLLOW_UP_INTENTS or asks_which_wijken(turn.text)
+        or len(turn.text.split()) <= PLACE_FOLLOW_UP_WORDS) else None
     # "en wie beslist dat?" after a topic answer asks the topic's own who-decides fact.
     who_decides = turn.question == WHO_DECIDES or (
         turn.intent in FOLLOW_UP_INTENTS and kind == "uitleg" and asks_who_decides(turn.text))

@@ -284,3 +284,17 @@ def test_asking_for_a_person_gets_the_wijkmanager_whatever_the_kind(kb, ranker):
     reply = answer(kb, ranker, "Prima. Wie is voor dit alles ons aanspreekpunt?",
                    "stadsmariniers", "melden")
     assert reply.startswith("Je aanspreekpunt is de wijkmanager")
+
+
+def test_a_longer_follow_up_naming_a_place_gets_its_item_then_the_place(kb, ranker):
+    reply = answer(kb, ranker, "ik woon in bloemhof. kunnen wij als bewoners iets met dat "
+                   "budget van hem?", "stadsmariniers", "invloed", intent="nlu_fallback",
+                   wijk="Bloemhof", gebied="Feijenoord")
+    first, place = reply.splitlines()[:2]
+    assert "budget" in first and place.startswith("Ja, in Bloemhof werkt een stadsmarinier")
+
+
+def test_the_contact_answer_is_not_followed_by_the_same_contact_again(kb, ranker):
+    reply = answer(kb, ranker, "oke en hoe kom ik met zo iemand in contact?", "stadsmariniers",
+                   "melden", intent="vervolgvraag")
+    assert reply.count("Bel 14 010") == 1
