@@ -53,17 +53,14 @@ ASKS_ABOUT_THE_TOPIC = re.compile(
     r"|hoe (kan|kun|kom|vraag|werkt|regel|meld)|waarom|wanneer|waaraan|waar (gaat|gaan))\b")
 # "En over high impact crimes?": only the topic changes, the kind stays (no item by words).
 TOPIC_SWITCH = re.compile(r"(en |maar |oke |ok |prima )?(over|wat betreft|hoe zit het met)\b")
-# Who-to-contact questions get the wijkmanager in these kinds; where to report and passing
-# on a signal have their own answers.
+# Who-to-contact questions get the wijkmanager in these kinds (None: no kind read); where
+# to report and passing on a signal have their own answers.
 CONTACT_KINDS = ("uitleg", "invloed")
 # A yes or no about a place this short is about the place only ("werkt er bij ons een
 # stadsmarinier?"); a longer one asks more.
 PLACE_QUESTION_WORDS = 12
 PLACE_FOLLOW_UP_WORDS = 8
 
-
-def fits_an_item(ranker: "QuestionRanker", key: str, text: str) -> bool:
-    return any(entry[2] >= CLEAR_MATCH for entry in ranker.scores(key, text, None))
 # How much more the topic-wide model must prefer an item of another kind when no item of
 # the predicted kind claims the question.
 OTHER_KIND_MARGIN = 0.3
@@ -170,6 +167,14 @@ class QuestionRanker:
                   for item_id in nearest]
         return sorted(ranked, key=lambda entry: -entry[1])
 
+    def closest(self, subject_key: str, text: str) -> Tuple[Optional[Question], float]:
+        """The item with the phrasing nearest to the text, and that similarity."""
+        ranked = self.scores(subject_key, text, None)
+        if not ranked:
+            return None, 0.0
+        item, _, similarity = max(ranked, key=lambda entry: entry[2])
+        return item, similarity
+
     def best(self, subject_key: str, text: str, kind: Optional[str] = None,
              threshold: float = MIN_SIMILARITY) -> Optional[Question]:
         ranked = self.scores(subject_key, text, kind)
@@ -232,8 +237,7 @@ ASKS_A_PERSON = re.compile(
     r"|\bhoe kom (ik|je|we|wij) (\w+ ){0,3}in contact\b"
     r"|\biemand (\w+ ){0,5}die (dit|dat|het) (\w+ ){0,3}(bespreken|uitleggen)\b")
 ASKS_CONTACT = re.compile(
-    r"\b(aanspreekpunt|aanspreekpersoon|contactpersoon)\b"
-    r"|\bbij wie (kan|kun|moet|kunnen|moeten) (ik|je|we|wij)\b"
+    r"\bbij wie (kan|kun|moet|kunnen|moeten) (ik|je|we|wij)\b"
     r"|\bmet wie (kan|kun|moet|kunnen|moeten|neem)\b"
     r"|\bwie (kan|moet|kunnen|moeten) (ik|we|wij) (bellen|mailen|hebben|spreken|benaderen"
     r"|contacteren)\b"
@@ -241,15 +245,15 @@ ASKS_CONTACT = re.compile(
     r"|\bwaar (kan|kun|kunnen) (ik|je|we|wij) (\w+ ){0,2}(terecht|aankloppen|kwijt)\b")
 
 
-def asks_contact(text: str) -> bool:
+def wants_the_wijkmanager(text: str, kind: Optional[str] = None) -> bool:
+    """Whether the question asks who to contact, answered for this kind of question (None:
+    no kind read) with the wijkmanager: asking for a person in any kind but a signal, the
+    other wordings ("bij wie kan ik terecht?") only where no report route is meant."""
     lowered = normalise(text)
-    return bool(ASKS_CONTACT.search(lowered) or ASKS_A_PERSON.search(lowered)) \
-        and "meld" not in lowered
-
-
-def asks_for_a_person(text: str) -> bool:
-    lowered = normalise(text)
-    return bool(ASKS_A_PERSON.search(lowered)) and "meld" not in lowered
+    if "meld" in lowered or kind == "signaal":
+        return False
+    return bool(ASKS_A_PERSON.search(lowered)) or (
+        (kind is None or kind in CONTACT_KINDS) and bool(ASKS_CONTACT.search(lowered)))
 
 
 # "Werkt er bij ons een stadsmarinier?": the place the person named earlier in the
@@ -370,25 +374,22 @@ def compose(kb: Knowledge, ranker: Optional[QuestionRanker], turn: Turn
     if answer is None and who_decides and isinstance(subject, Topic):
         answer = subject.question(WHO_DECIDES).antwoord if subject.question(WHO_DECIDES) \
             else subject.wie_beslist
-    if answer is None and (kind in CONTACT_KINDS and asks_contact(turn.text) or kind == "melden"
-                           and asks_for_a_person(turn.text)) and not (
-            ranker and fits_an_item(ranker, key, turn.text)):
-        # Unless an item was asked in these words ("wie is ons aanspreekpunt over
-        # cameratoezicht?" has its own answer).
+    # An item asked in its own words ("kost dat wat?" after the cyber event, "wie is ons
+    # aanspreekpunt over cameratoezicht?") is meant, whatever kind was read or kept; not
+    # for a topic switch ("en over high impact crimes?"), which keeps the kind.
+    own_words = None
+    if answer is None and ranker and turn.question is None \
+            and not TOPIC_SWITCH.match(normalise(turn.text)):
+        closest, similarity = ranker.closest(key, turn.text)
+        own_words = closest if similarity >= CLEAR_MATCH else None
+    if answer is None and own_words is None and wants_the_wijkmanager(turn.text, kind):
         answer = kb.say(kb.teksten.antwoord.aanspreekpunt)
-    item = None
-    if answer is None:
-        item = ranker.best(key, turn.text, kind) if ranker and turn.question is None else None
+    item = own_words
+    if answer is None and item is None and ranker and turn.question is None:
+        item = ranker.best(key, turn.text, kind)
         if item is not None and turn.intent in FOLLOW_UP_INTENTS and item.vraagsoort.value != kind:
             item = None  # "en wat kan de wijkraad daarmee?" wants the kind, not a look-alike
-        if ranker and turn.question is None and not TOPIC_SWITCH.match(normalise(turn.text)):
-            # Unless its words are an item's own ("kost dat wat?" after the cyber event,
-            # "wie is ons aanspreekpunt over cameratoezicht?"): then that item is meant,
-            # whatever kind was read or kept from the turn before.
-            close = max(ranker.scores(key, turn.text, None), key=lambda entry: entry[2],
-                        default=None)
-            if close and close[2] >= CLEAR_MATCH and (item is None or item.id != close[0].id):
-                item = close[0]
+    if answer is None:
         if item is not None:
             answer, kind = item.antwoord, item.vraagsoort.value
         else:

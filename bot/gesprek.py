@@ -43,10 +43,9 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from bot.antwoorden import (
     CONTACT_KINDS,
     QuestionRanker,
-    asks_contact,
-    asks_for_a_person,
     normalise,
     question_ranker,
+    wants_the_wijkmanager,
 )
 from wijkveiligheid.knowledge import INTRODUCTION_INTENT, TOPIC_IDS
 
@@ -133,7 +132,7 @@ def previous_subject(tracker: DialogueStateTracker) -> Optional[str]:
 
 
 def nearest(ranker: QuestionRanker, topic: str, text: str) -> float:
-    return max((entry[2] for entry in ranker.scores(topic, text, None)), default=0.0)
+    return ranker.closest(topic, text)[1]
 
 
 @dataclass(frozen=True)
@@ -184,8 +183,7 @@ def follow_up_kind(ranker: QuestionRanker, message: Heard) -> Optional[str]:
         return None
     if message.ranking.get(OUT_OF_SCOPE_INTENT, 0.0) >= SURELY_OUT_OF_SCOPE:
         return None  # "rijdt de metro naar Hoek van Holland?" stays out of scope
-    if asks_contact(message.text) and message.kind_read != "melden" \
-            or asks_for_a_person(message.text):
+    if wants_the_wijkmanager(message.text, message.kind_read):
         # "bij wie kan ik daarvoor aankloppen?": the wijkmanager (where to report is the
         # report answer's own route)
         return next((kind for kind in (message.kind_read, message.kind_kept)
@@ -221,8 +219,8 @@ def without_follow_up(ranker: QuestionRanker, message: Heard) -> Optional[str]:
     introduction when one of its items fits."""
     if message.subject is not None:
         return None
-    if message.understood in (*NOT_UNDERSTOOD, FOLLOW_UP_INTENT) and asks_contact(message.text) \
-            and message.ranking.get(OUT_OF_SCOPE_INTENT, 0.0) < SURELY_OUT_OF_SCOPE:
+    if message.understood in (*NOT_UNDERSTOOD, FOLLOW_UP_INTENT) \
+            and wants_the_wijkmanager(message.text) and message.ranking.get(OUT_OF_SCOPE_INTENT, 0.0) < SURELY_OUT_OF_SCOPE:
         return INTRODUCTION_INTENT  # "wie moet ik hebben als ik een idee heb?"
     if message.understood not in ("nlu_fallback", FOLLOW_UP_INTENT):
         return None
