@@ -39,6 +39,7 @@ import yaml  # noqa: E402
 
 from bot.antwoorden import words  # noqa: E402
 from servers.runner import Server, action_server, free_port, rasa_server, running  # noqa: E402
+from wijkveiligheid.knowledge import INTRODUCTION_INTENT  # noqa: E402
 
 SETS = ROOT / "tests" / "heldout" / "antwoorden"
 INTRODUCTION = "inleiding"
@@ -78,7 +79,7 @@ class Conversation:
             "kind": tracker["slots"].get("vraagsoort"),
             "intent": (tracker.get("latest_message") or {}).get("intent", {}).get("name"),
             # What the reply was built from: the introduction, or an overview answering it.
-            "introduction": any(a.get("onderwerp") == INTRODUCTION_KEY for a in answered)
+            "introduction": any(a.get("onderwerp") == INTRODUCTION_INTENT for a in answered)
             or any(action in INTRODUCTION_RESPONSES for action in actions),
         }
 
@@ -89,8 +90,7 @@ class Conversation:
 
 # Introduction questions are about no single topic: the wijkakkoord's own answer, or the
 # general overviews of influence and of what can be asked, are the right kind of answer.
-INTRODUCTION_INTENTS = ("wijkakkoord", "overzicht_invloed", "wat_kan_ik_vragen")
-INTRODUCTION_KEY = "wijkakkoord"  # the subject bot/antwoorden.py answers the introduction as
+INTRODUCTION_INTENTS = (INTRODUCTION_INTENT, "overzicht_invloed", "wat_kan_ik_vragen")
 INTRODUCTION_RESPONSES = ("utter_overzicht_invloed", "utter_wat_kan_ik_vragen")
 
 
