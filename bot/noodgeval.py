@@ -66,16 +66,15 @@ NUISANCE = re.compile(r"\b(lawaai\w*|herrie|muziek|geluidsoverlast|te hard|blow\
                       r"|troep|afval|vuilnis)\b")
 # A question about the topic ("en kan er niet eens iets georganiseerd worden?") is no
 # emergency without a word of danger; "wat moet ik doen?" may well be one.
-QUESTION = re.compile(
-    r"^\W*((en|maar|oke|ok|oké|dus|nou)\W+)*(wie|wat|waar|waarom|wanneer|welke|hoe|kan|kun"
-    r"|kunnen|kunt|mag|mogen|moet|moeten|is er|zijn er|heeft|hebben|krijg|krijgen|bestaat"
-    r"|doet|gaat)\b(?! (moet|kan|moeten|kunnen) (ik|we|wij) doen)[^.!]*\?\s*$")
+QUESTION_WORDS = (r"(wie|wat|waar|waarom|wanneer|welke|hoe|kan|kun|kunnen|kunt|mag|mogen|moet"
+                  r"|moeten|is er|zijn er|heeft|hebben|krijg|krijgen|bestaat|doet|gaat)\b")
+QUESTION = re.compile(r"^\W*((en|maar|oke|ok|oké|dus|nou)\W+)*" + QUESTION_WORDS
+                      + r"(?! (moet|kan|moeten|kunnen) (ik|we|wij) doen)[^.!]*\?\s*$")
 
 # The last clause of a message is a question about the topic.
 LAST_QUESTION = re.compile(
-    r"[,.!?]\s*((en|maar|oke|ok|dus) )?(wie|wat|waar|waarom|wanneer|welke|hoe|kan|kun|kunnen"
-    r"|kunt|mag|mogen|moet|moeten|is er|zijn er|heeft|hebben|doet|gaat|bestaat)\b"
-    r"(?! (moet|kan|moeten|kunnen|kun) (ik|we|wij|je) (doen|bellen))[^.!,]*\?\s*$")
+    r"[,.!?]\s*((en|maar|oke|ok|dus) )?" + QUESTION_WORDS
+    + r"(?! (moet|kan|moeten|kunnen|kun) (ik|we|wij|je) (doen|bellen))[^.!,]*\?\s*$")
 URGENT = re.compile(r"\b(help\w*|hulp|snel|nu|direct|meteen|spoed|iemand (komen|langs))\b")
 
 
