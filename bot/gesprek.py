@@ -94,13 +94,12 @@ PLACE_ENTITIES = ("wijk", "gebied")
 # "Ik woon in Carnisse", "wij zijn de wijkraad van Hoek van Holland": a place and no question.
 PLACE_NOTED = "utter_plek_genoteerd"
 ONLY_A_PLACE_WORDS = 12
-# A question without its question mark ("en wie moet ik hebben als ik een idee heb voor
-# Spangen") is no mere place.
-QUESTION_START = re.compile(r"^((en|maar|dus|oke|ok) )?(wie|wat|waar|wanneer|waarom|hoe|welke"
-                            r"|kan|kun|kunnen|mag|mogen|moet|moeten|is|zijn|heeft|hebben"
-                            r"|werkt|werken|doet|doen|gaat|wordt|worden)\b")
+# A question without its question mark is no mere place: a question word anywhere ("en
+# wie moet ik hebben als ik een idee heb voor Spangen"), or a verb first ("werkt er ...").
 ASKS_SOMETHING = re.compile(r"\b(wie|wat|waar|wanneer|waarom|hoe|welke|weten|vraag|vragen"
                             r"|willen|wil)\b")
+QUESTION_START = re.compile(r"^((en|maar|dus|oke|ok) )?(kan|kun|kunnen|mag|mogen|moet|moeten"
+                            r"|is|zijn|heeft|hebben|werkt|werken|doet|doen|gaat|wordt|worden)\b")
 RESPONSE_OF = {"overzicht_invloed": "utter_overzicht_invloed",
                "wat_kan_ik_vragen": "utter_wat_kan_ik_vragen"}
 # Intents answered by utter_antwoord; with no kind read or kept, the answer is of this kind.
