@@ -122,3 +122,20 @@ def test_a_situation_then_a_question_about_the_topic_gets_no_112_without_a_dange
 ])
 def test_a_question_that_asks_for_help_now_keeps_its_112(text):
     assert emergency_first(text, "high_impact_crimes", 0.4, 0.1)
+
+
+@pytest.mark.parametrize("text", [
+    "bij de laatste bewonersavond liep het bijna uit op een vechtpartij tussen twee groepen",
+    "de snackbar om de hoek is vorige week overvallen",
+    "ik ben afgelopen weekend op straat beroofd van mijn portemonnee",
+])
+def test_a_danger_that_is_over_gets_no_112(text):
+    assert not emergency_first(text, "high_impact_crimes", 0.4, 0.1)
+
+
+@pytest.mark.parametrize("text", [
+    "vorige week bedreigde hij me al en nu staat hij weer voor de deur met een mes",
+    "gisteren is er ingebroken en de inbreker is er nog, help",
+])
+def test_a_danger_from_the_past_that_goes_on_now_keeps_its_112(text):
+    assert emergency_first(text, "high_impact_crimes", 0.4, 0.1)
