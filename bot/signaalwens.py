@@ -50,6 +50,15 @@ THIS = re.compile(r"\b(kan|mag) ik (dit|dat|het)\b.{0,40}\b(doorgeven|melden)\b"
 NOT_A_WISH = re.compile(r"^\W*(hoe|waar|wat|wie|waarom|wanneer|welke)\b"
                         r"|\b(wil|willen|wou)( \w+){0,2} (niet|geen)\b"
                         r"|(?<!laten )\bweten\b|\bhoe (werkt|gaat|doe)\b")
+# "Kan de wijkraad zulke signalen doorgeven?" asks what the wijkraad (or residents) can
+# do, not to pass something on now: a follow-up of kind invloed, however sure the NLU was
+# of the form's intent.
+ASKS_WHAT_OTHERS_CAN = re.compile(
+    r"^\W*((en|maar|oke|ok|dus) )?(kan|kunnen|mag|mogen) (de |een |onze |ook )*"
+    r"(wijkraad\w*|wijkraden|bewoners|buurtbewoners|ondernemers|inwoners)\b[^?]*"
+    r"\b(signal\w*|doorgeven|door te geven|melden)\b[^?]*\?")
+FOLLOW_UP_INTENT = "vervolgvraag"
+INFLUENCE = "invloed"
 # Below this the topic is a wild guess: the conversation's topic stays. Above it the
 # form still asks to confirm the topic it starts with.
 SURE_OF_TOPIC = 0.3
@@ -70,6 +79,15 @@ def kind_of(message: Message) -> str:
                  if e.get("entity") == "vraagsoort"), "")
 
 
+def set_kind(message: Message, kind: str) -> None:
+    """Entity `vraagsoort` as bot/vraagsoort.py sets it, so slot `vraagsoort` follows."""
+    text = message.get(TEXT) or ""
+    entities = [e for e in message.get(ENTITIES, []) if e.get("entity") != "vraagsoort"]
+    entities.append({"entity": "vraagsoort", "value": kind, "start": 0, "end": len(text),
+                     "extractor": SignaalWens.__name__})
+    message.set(ENTITIES, entities, add_to_output=True)
+
+
 @DefaultV1Recipe.register(
     [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
 )
@@ -85,6 +103,12 @@ class SignaalWens(GraphComponent):
             understood = intent.get(INTENT_NAME_KEY)
             # A wish to pass on where to report nuisance ("ik wil doorgeven dat er gedeald
             # wordt", kind melden) gets the answer where to report it instead.
+            if understood == SIGNAL_INTENT \
+                    and ASKS_WHAT_OTHERS_CAN.search((message.get(TEXT) or "").lower()):
+                message.set(INTENT, {INTENT_NAME_KEY: FOLLOW_UP_INTENT,
+                                     PREDICTED_CONFIDENCE_KEY: 1.0}, add_to_output=True)
+                set_kind(message, INFLUENCE)
+                continue
             if (understood in MAY_BE_A_WISH and kind_of(message) != "melden"
                     and is_plain_wish(message.get(TEXT) or "")):
                 # Sure by its words, however unsure the topic was: no fallback.

@@ -106,3 +106,19 @@ def test_a_question_about_signals_is_no_wish(text):
                                   "Centrum voor Jeugd en Gezin helpt ons"])
 def test_a_capital_at_the_start_of_a_sentence_makes_no_place(text):
     assert find_location(text) is None
+
+
+@pytest.mark.parametrize("text", ["kan de wijkraad dit soort signalen doorgeven?",
+                                  "en kunnen wijkraden ook signalen doorgeven aan de gemeente?",
+                                  "mogen bewoners zo'n signaal ook doorgeven?"])
+def test_a_question_what_others_can_pass_on_is_an_influence_follow_up_not_the_form(text):
+    [message] = SignaalWens().process([topic_message(text, "", intent="signaal_doorgeven")])
+    assert message.get("intent")["name"] == "vervolgvraag"
+    assert entities(message)["vraagsoort"] == "invloed"
+
+
+@pytest.mark.parametrize("text", ["kan ik dit als signaal doorgeven?",
+                                  "ik wil doorgeven dat de wijkraad hier last van heeft"])
+def test_a_wish_of_ones_own_still_starts_the_form(text):
+    [message] = SignaalWens().process([topic_message(text, "", intent="signaal_doorgeven")])
+    assert message.get("intent")["name"] == "signaal_doorgeven"
