@@ -120,11 +120,13 @@ CHOICE_SLOTS = {"signaal_onderwerp", "signaal_wijk", "signaal_rol",
                 "signaal_contact_toestemming", "signaal_bevestigd"}
 QUESTION_KINDS = {"uitleg", "invloed", "melden"}
 MIN_QUESTION_WORDS = 5
+FOLLOW_UP_INTENT = "vervolgvraag"
 
 
 def asks_a_question(tracker: Tracker) -> bool:
     """Whether the message typed while the form waits for a choice is a question of its
-    own about a topic ("kan er iemand bij ons uitleg geven over het horecabeleid?")."""
+    own about a topic ("kan er iemand bij ons uitleg geven over het horecabeleid?"), or
+    about the signal's topic ("moet ik het daarnaast nog ergens anders melden?")."""
     message = tracker.latest_message or {}
     text = (message.get("text") or "").strip()
     if tracker.get_slot("requested_slot") not in CHOICE_SLOTS or not text.endswith("?") \
@@ -133,7 +135,7 @@ def asks_a_question(tracker: Tracker) -> bool:
     kinds = {entity.get("value") for entity in message.get("entities") or []
              if entity.get("entity") == "vraagsoort"}
     intent = (message.get("intent") or {}).get("name")
-    return intent in TOPIC_IDS and bool(kinds & QUESTION_KINDS)
+    return (intent in TOPIC_IDS or intent == FOLLOW_UP_INTENT) and bool(kinds & QUESTION_KINDS)
 
 
 class ValidateSignaalForm(FormValidationAction):

@@ -223,3 +223,10 @@ def test_where_to_report_asked_during_the_form_is_answered_too():
     from actions.signaal import asks_a_question
     assert asks_a_question(waiting_for("signaal_onderwerp", "moet ik het daarnaast nog ergens "
                                        "anders melden?", "overlast_op_straat", "melden"))
+
+
+def test_a_follow_up_about_the_signals_topic_during_the_form_is_answered_too():
+    # The NLU reads it as a follow-up (no topic named): it is about the form's topic.
+    from actions.signaal import asks_a_question
+    assert asks_a_question(waiting_for("signaal_onderwerp", "moet ik het daarnaast nog ergens "
+                                       "anders melden?", "vervolgvraag", "melden"))
