@@ -11,6 +11,7 @@ entity annotation.
 """
 from __future__ import annotations
 
+import re
 from typing import Any, Dict, List, Optional, Text, Tuple
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -31,6 +32,28 @@ ENTITY_NAME = "vraagsoort"
 # A training label, not a kind: the message names no kind ("en over demonstraties?"), so
 # no entity is set and slot `vraagsoort` keeps the kind of the previous question.
 NO_KIND = "geen"
+REPORT = "melden"
+# A yes-or-no question without a single word about reporting ("hangen er bij ons al
+# camera's?", "..., is er iets voor slachtoffers?") asks what there is, not where to report:
+# read as `melden`, it gets the next kind instead. Blind writers labelled 4 of 355 such
+# questions `melden`; on the spent sets this rule gets 10 more of 779 questions and 3 more
+# of 686 conversation turns right, and 3 fewer of 2,522 older held-out examples.
+REPORT_WORDS = re.compile(
+    r"\b(meld\w*|gemeld|klacht\w*|klag\w*|klaag\w*|doorgeven|door te geven|aangifte|kwijt"
+    r"|bellen|bel|terecht|contact|loket\w*|meldpunt|aanmelden|waar moet|bij wie|wie moet ik"
+    r"|tip\w*|signal\w*|aankaarten|aangeven|neerleggen|zeggen|laten weten)\b")
+YES_NO_QUESTION = re.compile(
+    r"^((en|maar|dus|oke|ok|hmm)\W+)*(kan|kun|kunnen|mag|mogen|moet|moeten|is|zijn|heeft"
+    r"|hebben|werkt|werken|doet|doen|gaat|wordt|worden|komt|komen|hangt|hangen|staat|staan"
+    r"|zit|zitten)\b")
+LAST_CLAUSE = re.compile(r"(?<=[.!?])\s+|,\s+")
+
+
+def asks_what_there_is(text: str) -> bool:
+    """A yes-or-no question (its last clause) with no word about reporting anywhere."""
+    lowered = (text or "").strip().lower()
+    last = LAST_CLAUSE.split(lowered)[-1]
+    return bool(YES_NO_QUESTION.search(last)) and not REPORT_WORDS.search(lowered)
 
 
 def label_of(message: Message) -> Optional[Text]:
@@ -60,6 +83,9 @@ class VraagsoortClassifier(LinearTextClassifier):
         if not ranking:
             return
         kind, confidence = ranking[0]
+        if kind == REPORT and asks_what_there_is(message.get(TEXT) or ""):
+            kind, confidence = next(((label, value) for label, value in ranking[1:]
+                                     if label != NO_KIND), (kind, confidence))
         entities = [e for e in message.get(ENTITIES, []) if e.get("entity") != ENTITY_NAME]
         if kind == NO_KIND:
             message.set(ENTITIES, entities, add_to_output=True)

@@ -152,3 +152,24 @@ def test_a_change_in_the_shared_code_retrains():
     # Rasa's cache would otherwise reuse a model trained by older bot/lineair.py code.
     addon = OnderwerpClassifier.fingerprint_addon({})
     assert "def linear_model" in addon and addon == VraagsoortClassifier.fingerprint_addon({})
+
+
+def kind_entity(classifier: VraagsoortClassifier, text: str, ranking) -> str:
+    parsed = message(text)
+    classifier.use(parsed, ranking)
+    return next(e["value"] for e in parsed.get(ENTITIES) if e["entity"] == "vraagsoort")
+
+
+@pytest.mark.parametrize("text", ["hangen er bij ons eigenlijk al camera's?",
+                                  "mijn moeder is opgelicht via whatsapp. is er iets voor slachtoffers?"])
+def test_a_yes_or_no_question_without_a_word_about_reporting_is_no_report_question(trained, text):
+    ranking = [("melden", 0.5), ("geen", 0.3), ("uitleg", 0.15), ("invloed", 0.05)]
+    assert kind_entity(trained[1], text, ranking) == "uitleg"
+
+
+@pytest.mark.parametrize("text", ["waar meld ik herrie van de kroeg?",
+                                  "er hangen jongens bij de school, kan ik dat ergens kwijt?",
+                                  "er wordt gedeald op het plein"])
+def test_report_questions_and_statements_stay_report_questions(trained, text):
+    ranking = [("melden", 0.5), ("uitleg", 0.3), ("invloed", 0.2)]
+    assert kind_entity(trained[1], text, ranking) == "melden"
