@@ -47,6 +47,29 @@ YES_NO_QUESTION = re.compile(
     r"|hebben|werkt|werken|doet|doen|gaat|wordt|worden|komt|komen|hangt|hangen|staat|staan"
     r"|zit|zitten)\b")
 LAST_CLAUSE = re.compile(r"(?<=[.!?])\s+|,\s+")
+INFLUENCE = "invloed"
+# "Als wijkraad krijgen we veel klachten over ... Wat doet de gemeente daaraan?": who asks
+# does not make the question one of influence. A last clause that opens with a question
+# word and names neither the asker nor the wijkraad nor any word of influence asks what
+# others do; read as `invloed`, it gets the next kind, unless an earlier clause asks what
+# the wijkraad may do ("Kan onze wijkraad een cyberevent organiseren, en wat kost dat?").
+# On the spent sets: +8 of 686 conversation turns, +1 of 779 questions, none lost.
+QUESTION_WORD_FIRST = re.compile(r"^((en|maar|dus|oke|ok|hmm)\W+)*(wat|wie|hoe|waarom|welke"
+                                 r"|wanneer|waar|waarvoor|waaraan)\b")
+ASKER_OR_INFLUENCE = re.compile(
+    r"\b(wij|we|ons|onze|wijkraad\w*|invloed|inspraak|mee\w+|advies\w*|adviseren|rol|zeggen"
+    r"|betekenen|bijdragen|kunnen|kan|mogen|mag|samen|participatie|vragen|aanvragen|krijgen"
+    r"|ik|mij|mijn|je|jij|jullie|u)\b")
+ASKS_WHAT_THE_WIJKRAAD_MAY = re.compile(r"\b(kan|kunnen|mag|mogen) (de |onze |een )?"
+                                        r"(wijkraad|wij|we)\b")
+
+
+def asks_what_others_do(text: str) -> bool:
+    """The last clause asks what others do, and nothing asks what the wijkraad may do."""
+    lowered = (text or "").strip().lower()
+    last = LAST_CLAUSE.split(lowered)[-1]
+    return bool(QUESTION_WORD_FIRST.search(last)) and not ASKER_OR_INFLUENCE.search(last) \
+        and not ASKS_WHAT_THE_WIJKRAAD_MAY.search(lowered)
 
 
 def asks_what_there_is(text: str) -> bool:
@@ -83,7 +106,9 @@ class VraagsoortClassifier(LinearTextClassifier):
         if not ranking:
             return
         kind, confidence = ranking[0]
-        if kind == REPORT and asks_what_there_is(message.get(TEXT) or ""):
+        text = message.get(TEXT) or ""
+        if (kind == REPORT and asks_what_there_is(text)) or (
+                kind == INFLUENCE and asks_what_others_do(text)):
             kind, confidence = next(((label, value) for label, value in ranking[1:]
                                      if label != NO_KIND), (kind, confidence))
         entities = [e for e in message.get(ENTITIES, []) if e.get("entity") != ENTITY_NAME]

@@ -173,3 +173,23 @@ def test_a_yes_or_no_question_without_a_word_about_reporting_is_no_report_questi
 def test_report_questions_and_statements_stay_report_questions(trained, text):
     ranking = [("melden", 0.5), ("uitleg", 0.3), ("invloed", 0.2)]
     assert kind_entity(trained[1], text, ranking) == "melden"
+
+
+@pytest.mark.parametrize("text", [
+    "Wij krijgen als wijkraad veel klachten over hangjongeren. Wat doet de gemeente daaraan?",
+    "Als wijkraad krijgen we vragen over het festival. Hoe beoordeelt de gemeente zo'n vergunning?",
+])
+def test_who_asks_does_not_make_a_question_about_others_one_of_influence(trained, text):
+    ranking = [("invloed", 0.6), ("uitleg", 0.3), ("melden", 0.1)]
+    assert kind_entity(trained[1], text, ranking) == "uitleg"
+
+
+@pytest.mark.parametrize("text", [
+    "wat kan de wijkraad daarmee?",
+    "er is een demo aangekondigd. wat kunnen we daarmee?",
+    "Kan onze wijkraad een cyberevent voor bewoners organiseren, en wat kost dat?",
+    "hebben wij inspraak in het horecagebiedsplan?",
+])
+def test_questions_of_influence_stay_so(trained, text):
+    ranking = [("invloed", 0.6), ("uitleg", 0.3), ("melden", 0.1)]
+    assert kind_entity(trained[1], text, ranking) == "invloed"
