@@ -85,6 +85,15 @@ def label_of(message: Message) -> Optional[Text]:
     return (metadata.get(METADATA_INTENT) or {}).get(ENTITY_NAME)
 
 
+def ruled_out(kind: Text, text: str) -> bool:
+    """Whether the message's own words rule this kind out (then the next kind is taken).
+    Ruling out `geen` too ("en komen er bij ons ook camera's?" keeps no earlier kind) made
+    no difference on the spent sets (+2 turns, -2), so a topic switch keeps its kind."""
+    if kind == REPORT:
+        return asks_what_there_is(text)
+    return kind == INFLUENCE and asks_what_others_do(text)
+
+
 @DefaultV1Recipe.register(
     [DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=True
 )
@@ -105,12 +114,12 @@ class VraagsoortClassifier(LinearTextClassifier):
     def use(self, message: Message, ranking: List[Tuple[Text, float]]) -> None:
         if not ranking:
             return
-        kind, confidence = ranking[0]
         text = message.get(TEXT) or ""
-        if (kind == REPORT and asks_what_there_is(text)) or (
-                kind == INFLUENCE and asks_what_others_do(text)):
+        kind, confidence = ranking[0]
+        if ruled_out(kind, text):
             kind, confidence = next(((label, value) for label, value in ranking[1:]
-                                     if label != NO_KIND), (kind, confidence))
+                                     if label != NO_KIND and not ruled_out(label, text)),
+                                    ranking[0])
         entities = [e for e in message.get(ENTITIES, []) if e.get("entity") != ENTITY_NAME]
         if kind == NO_KIND:
             message.set(ENTITIES, entities, add_to_output=True)
