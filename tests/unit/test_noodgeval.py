@@ -136,6 +136,8 @@ def test_a_danger_that_is_over_gets_no_112(text):
 @pytest.mark.parametrize("text", [
     "vorige week bedreigde hij me al en nu staat hij weer voor de deur met een mes",
     "gisteren is er ingebroken en de inbreker is er nog, help",
+    "mijn zoon is vermist, ik heb hem gisteren voor het laatst gezien",
+    "sinds gisteravond is mijn moeder van 80 zoek, ze heeft dementie",
 ])
 def test_a_danger_from_the_past_that_goes_on_now_keeps_its_112(text):
     assert emergency_first(text, "high_impact_crimes", 0.4, 0.1)
