@@ -135,7 +135,12 @@ def asks_a_question(tracker: Tracker) -> bool:
     kinds = {entity.get("value") for entity in message.get("entities") or []
              if entity.get("entity") == "vraagsoort"}
     intent = (message.get("intent") or {}).get("name")
-    return (intent in TOPIC_IDS or intent == FOLLOW_UP_INTENT) and bool(kinds & QUESTION_KINDS)
+    # A follow-up names no topic: it is about the signal's topic only while the form asks
+    # to confirm that topic ("wie krijgt mijn nummer te zien?" at the consent step is no
+    # topic question).
+    about_the_signal = intent == FOLLOW_UP_INTENT and tracker.get_slot("onderwerp") \
+        and tracker.get_slot("requested_slot") == "signaal_onderwerp"
+    return (intent in TOPIC_IDS or bool(about_the_signal)) and bool(kinds & QUESTION_KINDS)
 
 
 class ValidateSignaalForm(FormValidationAction):

@@ -310,10 +310,11 @@ def place_answer(kb: Knowledge, subject: Subject, turn: Turn) -> Optional[str]:
     return text.format(wijk=where, gebied=turn.gebied or where)
 
 
-def next_step(kb: Knowledge, subject: Subject, kind: str, turn: Turn, said: str = ""
-              ) -> Optional[str]:
+def next_step(kb: Knowledge, subject: Subject, kind: str, turn: Turn, said: str = "",
+              item: Optional[Question] = None) -> Optional[str]:
     """At most one short line about what to do next; none where the answer already
-    gives the wijkmanager's contact."""
+    gives the wijkmanager's contact. A report goes where the item says, else where the
+    topic says."""
     texts = kb.teksten.antwoord
     where = turn.wijk or turn.gebied
     if kb.say(texts.aanspreekpunt) in said:
@@ -326,7 +327,8 @@ def next_step(kb: Knowledge, subject: Subject, kind: str, turn: Turn, said: str 
     if kind == "invloed" or isinstance(subject, Introduction):
         return kb.say(texts.invloed_volgende_stap)
     if kind == "melden":
-        lines = [kb.contact_line(kb.contacts.for_report(subject.melden.waar))]
+        report_to = (item.melden_bij if item else None) or subject.melden.waar
+        lines = [kb.contact_line(kb.contacts.for_report(report_to))]
         lines += [kb.contacts.doorverwijzingen[key].uitleg for key in subject.doorverwijzen]
         return "\n".join(lines)
     if kind == "signaal":
@@ -397,7 +399,7 @@ def compose(kb: Knowledge, ranker: Optional[QuestionRanker], turn: Turn
     lines.append(answer)
     if place and place != answer:
         lines.append(place)
-    step = next_step(kb, subject, kind, turn, said="\n".join(lines))
+    step = next_step(kb, subject, kind, turn, said="\n".join(lines), item=item)
     if step:
         lines.append(step)
     text = "\n".join(lines)

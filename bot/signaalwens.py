@@ -57,6 +57,9 @@ ASKS_WHAT_OTHERS_CAN = re.compile(
     r"^\W*((en|maar|oke|ok|dus) )?(kan|kunnen|mag|mogen) (de |een |onze |ook )*"
     r"(wijkraad\w*|wijkraden|bewoners|buurtbewoners|ondernemers|inwoners)\b[^?]*"
     r"\b(signal\w*|doorgeven|door te geven|melden)\b[^?]*\?")
+# "Kan de wijkraad dit signaal doorgeven?" is about this signal: a wish after all.
+THIS_SIGNAL = re.compile(r"\b(dit|dat|deze|het|mijn|ons|onze) (signaal|melding|probleem"
+                         r"|verhaal|idee)\b|\b(dit|dat|het) (maar )?(door|doorgeven)\b")
 FOLLOW_UP_INTENT = "vervolgvraag"
 INFLUENCE = "invloed"
 # Below this the topic is a wild guess: the conversation's topic stays. Above it the
@@ -72,6 +75,13 @@ def is_plain_wish(text: str) -> bool:
     lowered = (text or "").lower()
     return bool(THIS.search(lowered) or WISH.search(lowered)) \
         and not NOT_A_WISH.search(lowered)
+
+
+def asks_what_others_can(text: str) -> bool:
+    """"Kan de wijkraad zulke signalen doorgeven?": a question, not this person's wish."""
+    lowered = (text or "").lower()
+    return bool(ASKS_WHAT_OTHERS_CAN.search(lowered)) and not THIS_SIGNAL.search(lowered) \
+        and not is_plain_wish(lowered)
 
 
 def kind_of(message: Message) -> str:
@@ -101,14 +111,13 @@ class SignaalWens(GraphComponent):
         for message in messages:
             intent = message.get(INTENT) or {}
             understood = intent.get(INTENT_NAME_KEY)
-            # A wish to pass on where to report nuisance ("ik wil doorgeven dat er gedeald
-            # wordt", kind melden) gets the answer where to report it instead.
-            if understood == SIGNAL_INTENT \
-                    and ASKS_WHAT_OTHERS_CAN.search((message.get(TEXT) or "").lower()):
+            if understood == SIGNAL_INTENT and asks_what_others_can(message.get(TEXT) or ""):
                 message.set(INTENT, {INTENT_NAME_KEY: FOLLOW_UP_INTENT,
                                      PREDICTED_CONFIDENCE_KEY: 1.0}, add_to_output=True)
                 set_kind(message, INFLUENCE)
                 continue
+            # A wish to pass on where to report nuisance ("ik wil doorgeven dat er gedeald
+            # wordt", kind melden) gets the answer where to report it instead.
             if (understood in MAY_BE_A_WISH and kind_of(message) != "melden"
                     and is_plain_wish(message.get(TEXT) or "")):
                 # Sure by its words, however unsure the topic was: no fallback.

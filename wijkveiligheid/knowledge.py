@@ -110,6 +110,9 @@ class Question(Strict):
     voorbeelden: List[Text]
     antwoord: Text
     bron: Text
+    # Where this question's report goes when that is not the topic's own route (nuisance
+    # during an event: the Veiligheidsloket, where other event concerns go to the wijkmanager).
+    melden_bij: Optional[ReportTo] = None
 
     @validator("voorbeelden")
     def at_least_three(cls, items: List[str]) -> List[str]:

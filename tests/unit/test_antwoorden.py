@@ -298,3 +298,18 @@ def test_the_contact_answer_is_not_followed_by_the_same_contact_again(kb, ranker
     reply = answer(kb, ranker, "oke en hoe kom ik met zo iemand in contact?", "stadsmariniers",
                    "melden", intent="vervolgvraag")
     assert reply.count("Bel 14 010") == 1
+
+
+def test_an_item_with_its_own_report_route_names_that_route_not_the_topics():
+    # Nuisance during an event goes to the Veiligheidsloket; the topic's route is the
+    # wijkmanager (for concerns about an event still to come).
+    from bot.antwoorden import Turn, compose, question_ranker
+    from wijkveiligheid.knowledge import knowledge
+    kb = knowledge()
+    reply = compose(kb, question_ranker(), Turn(
+        topic="evenementen", kind="melden", intent="evenementen",
+        text="het straatfeest is al uren bezig en de muziek is veel te hard, waar meld ik dat?",
+        wijk=None, gebied=None, question=None, english=False))
+    assert reply["beantwoord"]["vraag"] == "overlast_tijdens_evenement"
+    assert "Veiligheidsloket" in reply["text"]
+    assert "vraag naar de wijkmanager" not in reply["text"]

@@ -169,7 +169,10 @@ def test_a_yes_or_no_question_without_a_word_about_reporting_is_no_report_questi
 
 @pytest.mark.parametrize("text", ["waar meld ik herrie van de kroeg?",
                                   "er hangen jongens bij de school, kan ik dat ergens kwijt?",
-                                  "er wordt gedeald op het plein"])
+                                  "er wordt gedeald op het plein",
+                                  "moet ik hiermee naar het veiligheidsloket?",
+                                  "moet ik de politie inschakelen?",
+                                  "als ik langs het plein loop, staan er jongeren te dealen"])
 def test_report_questions_and_statements_stay_report_questions(trained, text):
     ranking = [("melden", 0.5), ("uitleg", 0.3), ("invloed", 0.2)]
     assert kind_entity(trained[1], text, ranking) == "melden"
@@ -189,6 +192,7 @@ def test_who_asks_does_not_make_a_question_about_others_one_of_influence(trained
     "er is een demo aangekondigd. wat kunnen we daarmee?",
     "Kan onze wijkraad een cyberevent voor bewoners organiseren, en wat kost dat?",
     "hebben wij inspraak in het horecagebiedsplan?",
+    "we willen meepraten over de horeca. wanneer is de volgende inspraakavond?",
 ])
 def test_questions_of_influence_stay_so(trained, text):
     ranking = [("invloed", 0.6), ("uitleg", 0.3), ("melden", 0.1)]

@@ -118,7 +118,9 @@ def test_a_question_what_others_can_pass_on_is_an_influence_follow_up_not_the_fo
 
 
 @pytest.mark.parametrize("text", ["kan ik dit als signaal doorgeven?",
-                                  "ik wil doorgeven dat de wijkraad hier last van heeft"])
+                                  "kan de wijkraad dit signaal over de hangjongeren doorgeven?",
+                                  "Kan de wijkraad signalen doorgeven? Ik wil namelijk iets "
+                                  "doorgeven over drugshandel"])
 def test_a_wish_of_ones_own_still_starts_the_form(text):
     [message] = SignaalWens().process([topic_message(text, "", intent="signaal_doorgeven")])
     assert message.get("intent")["name"] == "signaal_doorgeven"

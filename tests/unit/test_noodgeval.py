@@ -138,6 +138,12 @@ def test_a_danger_that_is_over_gets_no_112(text):
     "gisteren is er ingebroken en de inbreker is er nog, help",
     "mijn zoon is vermist, ik heb hem gisteren voor het laatst gezien",
     "sinds gisteravond is mijn moeder van 80 zoek, ze heeft dementie",
+    "mijn broer zei gisteren dat hij zelfmoord wil plegen en ik kan hem niet bereiken",
+    "mijn ex heeft me gisteren bedreigd en zegt dat hij vanavond terugkomt",
+    "gisteravond is er ingebroken en de inbrekers zitten in de schuur",
+    "gisteren is er een overval geweest en de dader loopt rond met een mes",
+    "ik ben gisteren mishandeld en ik ben bang dat hij me vermoordt als hij thuiskomt",
+    "eergisteren is mijn dochter van 15 niet thuisgekomen",
 ])
 def test_a_danger_from_the_past_that_goes_on_now_keeps_its_112(text):
     assert emergency_first(text, "high_impact_crimes", 0.4, 0.1)

@@ -230,3 +230,10 @@ def test_a_follow_up_about_the_signals_topic_during_the_form_is_answered_too():
     from actions.signaal import asks_a_question
     assert asks_a_question(waiting_for("signaal_onderwerp", "moet ik het daarnaast nog ergens "
                                        "anders melden?", "vervolgvraag", "melden"))
+
+
+def test_a_follow_up_at_another_step_is_no_topic_question():
+    from actions.signaal import asks_a_question
+    assert not asks_a_question(waiting_for("signaal_contact_toestemming", "wie krijgt mijn "
+                                           "telefoonnummer dan te zien bij de gemeente?",
+                                           "vervolgvraag", "uitleg"))
