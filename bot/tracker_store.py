@@ -104,6 +104,17 @@ def offered_payloads(bot_events: Iterable[Dict[Text, Any]]) -> Set[str]:
     return payloads
 
 
+def create_pending_table(engine: sa.engine.Engine) -> None:
+    """Creates ``gesprek_contact`` if it is missing. Several Rasa servers may start at once
+    against one new database: PostgreSQL then refuses the CREATE TABLE of all but one (a
+    duplicate type). Whoever won, the table is there; any other failure still stops."""
+    try:
+        PendingBase.metadata.create_all(engine)
+    except (sa.exc.IntegrityError, sa.exc.ProgrammingError, sa.exc.OperationalError):
+        if not sa.inspect(engine).has_table(PENDING_CONTACT_TABLE):
+            raise
+
+
 class PrivateSQLTrackerStore(SQLTrackerStore):
     """SQLTrackerStore that redacts before writing (see the module docstring)."""
 
@@ -115,7 +126,7 @@ class PrivateSQLTrackerStore(SQLTrackerStore):
             def _secure_delete(connection: Any, _record: Any) -> None:
                 connection.execute("PRAGMA secure_delete = ON")
             self.engine.dispose()  # connections made so far lack the pragma
-        PendingBase.metadata.create_all(self.engine)
+        create_pending_table(self.engine)
 
     # -- writing ----------------------------------------------------------------
     async def save(self, tracker: DialogueStateTracker) -> None:

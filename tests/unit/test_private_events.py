@@ -42,3 +42,22 @@ def test_offered_payloads_come_from_bot_buttons():
     events = [{"data": {"buttons": [{"payload": "/signaal_doorgeven"}, {"payload": "ja"}]}},
               {"data": None}, {"data": {"buttons": ["kapot"]}}]
     assert offered_payloads(events) == {"/signaal_doorgeven", "ja"}
+
+
+def test_a_server_that_loses_the_race_to_create_the_contact_table_starts_all_the_same(monkeypatch):
+    # Two servers starting at once on a new PostgreSQL database: the loser's CREATE TABLE
+    # fails with a duplicate type although the table now exists.
+    import pytest
+    import sqlalchemy as sa
+
+    from bot import tracker_store
+    engine = sa.create_engine("sqlite://")
+    tracker_store.PendingBase.metadata.create_all(engine)  # the winner's table
+
+    def loses_the_race(*args, **kwargs):
+        raise sa.exc.IntegrityError("CREATE TABLE gesprek_contact", {}, Exception("duplicate"))
+
+    monkeypatch.setattr(tracker_store.PendingBase.metadata, "create_all", loses_the_race)
+    tracker_store.create_pending_table(engine)  # no error: the table is there
+    with pytest.raises(sa.exc.IntegrityError):
+        tracker_store.create_pending_table(sa.create_engine("sqlite://"))  # no table: fails
