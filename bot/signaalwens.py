@@ -26,6 +26,7 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.noodgeval import keep_topic
+from bot.vraagsoort import INFLUENCE, set_kind
 from wijkveiligheid.knowledge import TOPIC_IDS
 
 SIGNAL_INTENT = "signaal_doorgeven"
@@ -61,7 +62,6 @@ ASKS_WHAT_OTHERS_CAN = re.compile(
 THIS_SIGNAL = re.compile(r"\b(dit|dat|deze|het|mijn|ons|onze) (signaal|melding|probleem"
                          r"|verhaal|idee)\b|\b(dit|dat|het) (maar )?(door|doorgeven)\b")
 FOLLOW_UP_INTENT = "vervolgvraag"
-INFLUENCE = "invloed"
 # Below this the topic is a wild guess: the conversation's topic stays. Above it the
 # form still asks to confirm the topic it starts with.
 SURE_OF_TOPIC = 0.3
@@ -89,15 +89,6 @@ def kind_of(message: Message) -> str:
                  if e.get("entity") == "vraagsoort"), "")
 
 
-def set_kind(message: Message, kind: str) -> None:
-    """Entity `vraagsoort` as bot/vraagsoort.py sets it, so slot `vraagsoort` follows."""
-    text = message.get(TEXT) or ""
-    entities = [e for e in message.get(ENTITIES, []) if e.get("entity") != "vraagsoort"]
-    entities.append({"entity": "vraagsoort", "value": kind, "start": 0, "end": len(text),
-                     "extractor": SignaalWens.__name__})
-    message.set(ENTITIES, entities, add_to_output=True)
-
-
 @DefaultV1Recipe.register(
     [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
 )
@@ -114,7 +105,7 @@ class SignaalWens(GraphComponent):
             if understood == SIGNAL_INTENT and asks_what_others_can(message.get(TEXT) or ""):
                 message.set(INTENT, {INTENT_NAME_KEY: FOLLOW_UP_INTENT,
                                      PREDICTED_CONFIDENCE_KEY: 1.0}, add_to_output=True)
-                set_kind(message, INFLUENCE)
+                set_kind(message, INFLUENCE, type(self).__name__)
                 continue
             # A wish to pass on where to report nuisance ("ik wil doorgeven dat er gedeald
             # wordt", kind melden) gets the answer where to report it instead.

@@ -89,6 +89,21 @@ def label_of(message: Message) -> Optional[Text]:
     return (metadata.get(METADATA_INTENT) or {}).get(ENTITY_NAME)
 
 
+def set_kind(message: Message, kind: Optional[Text], extractor: Text,
+             confidence: Optional[float] = None) -> None:
+    """Puts the kind on the message as entity `vraagsoort` spanning the whole text (slot
+    `vraagsoort` follows by Rasa's own mapping); None removes it, so the slot keeps the
+    kind it had."""
+    entities = [e for e in message.get(ENTITIES, []) if e.get("entity") != ENTITY_NAME]
+    if kind is not None:
+        entity = {"entity": ENTITY_NAME, "value": kind, "start": 0,
+                  "end": len(message.get(TEXT) or ""), "extractor": extractor}
+        if confidence is not None:
+            entity["confidence_entity"] = confidence
+        entities.append(entity)
+    message.set(ENTITIES, entities, add_to_output=True)
+
+
 def ruled_out(kind: Text, text: str) -> bool:
     """Whether the message's own words rule this kind out (then the next kind is taken).
     Ruling out `geen` too ("en komen er bij ons ook camera's?" keeps no earlier kind) made
@@ -124,16 +139,4 @@ class VraagsoortClassifier(LinearTextClassifier):
             kind, confidence = next(((label, value) for label, value in ranking[1:]
                                      if label != NO_KIND and not ruled_out(label, text)),
                                     ranking[0])
-        entities = [e for e in message.get(ENTITIES, []) if e.get("entity") != ENTITY_NAME]
-        if kind == NO_KIND:
-            message.set(ENTITIES, entities, add_to_output=True)
-            return
-        entity = {
-            "entity": ENTITY_NAME,
-            "value": kind,
-            "start": 0,
-            "end": len(message.get(TEXT) or ""),
-            "confidence_entity": confidence,
-            "extractor": type(self).__name__,
-        }
-        message.set(ENTITIES, entities + [entity], add_to_output=True)
+        set_kind(message, None if kind == NO_KIND else kind, type(self).__name__, confidence)
