@@ -20,7 +20,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from wijkveiligheid.knowledge import TOPIC_IDS, knowledge
+from wijkveiligheid.knowledge import FOLLOW_UP_INTENT, TOPIC_IDS, knowledge
 from wijkveiligheid.models import REPORTER_ROLES
 from wijkveiligheid.redaction import redact
 from wijkveiligheid.settings import MAX_MESSAGE_CHARS
@@ -120,7 +120,6 @@ CHOICE_SLOTS = {"signaal_onderwerp", "signaal_wijk", "signaal_rol",
                 "signaal_contact_toestemming", "signaal_bevestigd"}
 QUESTION_KINDS = {"uitleg", "invloed", "melden"}
 MIN_QUESTION_WORDS = 5
-FOLLOW_UP_INTENT = "vervolgvraag"
 
 
 def asks_a_question(tracker: Tracker) -> bool:

@@ -30,6 +30,7 @@ from sklearn.preprocessing import normalize
 from sklearn.svm import LinearSVC
 
 from wijkveiligheid.knowledge import (
+    FOLLOW_UP_INTENT,
     INTRODUCTION_INTENT,
     Introduction,
     Knowledge,
@@ -200,7 +201,7 @@ def question_ranker() -> QuestionRanker:
 # Intents of a message that asks about the conversation's topic without naming it: the
 # follow-up itself, and a message the NLU did not understand alone that
 # bot.gesprek.GesprekPolicy answered in the conversation's topic.
-FOLLOW_UP_INTENTS = frozenset({"vervolgvraag", "nlu_fallback", "buiten_bereik"})
+FOLLOW_UP_INTENTS = frozenset({FOLLOW_UP_INTENT, "nlu_fallback", "buiten_bereik"})
 
 
 @dataclass(frozen=True)

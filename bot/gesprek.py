@@ -47,12 +47,11 @@ from bot.antwoorden import (
     question_ranker,
     wants_the_wijkmanager,
 )
-from wijkveiligheid.knowledge import INTRODUCTION_INTENT, TOPIC_IDS
+from wijkveiligheid.knowledge import FOLLOW_UP_INTENT, INTRODUCTION_INTENT, TOPIC_IDS
 
 ANSWER = "utter_antwoord"
 TOPIC_SLOT = "onderwerp"
 KIND_SLOT = "vraagsoort"
-FOLLOW_UP_INTENT = "vervolgvraag"
 OUT_OF_SCOPE_INTENT = "buiten_bereik"
 # How like a question item of the conversation's topic a message must be (the nearest
 # phrasing's cosine similarity), per what the NLU made of it: out of scope is a firmer

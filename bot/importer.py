@@ -23,9 +23,13 @@ from rasa.shared.core.training_data.structures import StoryGraph
 from rasa.shared.importers.rasa import RasaFileImporter
 
 from bot.responses import build_responses
-from wijkveiligheid.knowledge import INTRODUCTION_INTENT, Knowledge, load_knowledge
+from wijkveiligheid.knowledge import (
+    FOLLOW_UP_INTENT,
+    INTRODUCTION_INTENT,
+    Knowledge,
+    load_knowledge,
+)
 
-FOLLOW_UP_INTENT = "vervolgvraag"
 TOPIC_SLOT = "onderwerp"
 
 

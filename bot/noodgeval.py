@@ -30,14 +30,14 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
-from wijkveiligheid.knowledge import TOPIC_IDS
+from wijkveiligheid.knowledge import FOLLOW_UP_INTENT, TOPIC_IDS
 
 EMERGENCY_INTENT = "noodgeval"
 TOPIC_ENTITY = "onderwerp"  # fills slot onderwerp, so utter_antwoord can follow the 112
 # The intents whose messages may hide an emergency ("er wordt ingebroken bij de buren",
 # "mijn ex staat voor de deur en dreigt me iets aan te doen" read as passing on a signal).
 MAY_HIDE_AN_EMERGENCY = frozenset(TOPIC_IDS) | {
-    "vervolgvraag", "buiten_bereik", "nlu_fallback", "signaal_doorgeven"}
+    FOLLOW_UP_INTENT, "buiten_bereik", "nlu_fallback", "signaal_doorgeven"}
 
 # Words of acute danger. Without one of them, a short follow-up ("en wie beslist dat?",
 # "en bij ons in Charlois?") or a message that says plainly it is not acute ("ik vermoed",
@@ -115,7 +115,7 @@ def emergency_first(text: str, understood: Optional[str], emergency: float,
     # "de ambulance en politie zijn er nu" says help has come: no danger word by itself.
     if ACUTE.search(HELP_HAS_COME.sub(" ", lowered)):
         return True
-    short = understood == "vervolgvraag" or len(lowered.split()) <= SHORT_FOLLOW_UP_WORDS
+    short = understood == FOLLOW_UP_INTENT or len(lowered.split()) <= SHORT_FOLLOW_UP_WORDS
     return not (short or NOT_ACUTE.search(lowered) or NUISANCE.search(lowered)
                 or QUESTION.search(lowered) or asks_about_a_topic_last(lowered))
 

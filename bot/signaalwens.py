@@ -27,7 +27,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from bot.noodgeval import keep_topic
 from bot.vraagsoort import INFLUENCE, set_kind
-from wijkveiligheid.knowledge import TOPIC_IDS
+from wijkveiligheid.knowledge import FOLLOW_UP_INTENT, TOPIC_IDS
 
 SIGNAL_INTENT = "signaal_doorgeven"
 # "ik wil ... doorgeven/melden/laten weten", "dit wil ik doorgeven", "geef dit door".
@@ -61,13 +61,12 @@ ASKS_WHAT_OTHERS_CAN = re.compile(
 # "Kan de wijkraad dit signaal doorgeven?" is about this signal: a wish after all.
 THIS_SIGNAL = re.compile(r"\b(dit|dat|deze|het|mijn|ons|onze) (signaal|melding|probleem"
                          r"|verhaal|idee)\b|\b(dit|dat|het) (maar )?(door|doorgeven)\b")
-FOLLOW_UP_INTENT = "vervolgvraag"
 # Below this the topic is a wild guess: the conversation's topic stays. Above it the
 # form still asks to confirm the topic it starts with.
 SURE_OF_TOPIC = 0.3
 # What the NLU may have made of a wish: a topic, a follow-up, a yes, or the form's own
 # intent.
-MAY_BE_A_WISH = frozenset(TOPIC_IDS) | {"vervolgvraag", "bevestigen", "nlu_fallback",
+MAY_BE_A_WISH = frozenset(TOPIC_IDS) | {FOLLOW_UP_INTENT, "bevestigen", "nlu_fallback",
                                          SIGNAL_INTENT}
 
 

@@ -29,7 +29,7 @@ from sqlalchemy import Column, Integer, String, UniqueConstraint, func, select, 
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
-from wijkveiligheid.knowledge import QUESTION_KINDS, TOPIC_IDS
+from wijkveiligheid.knowledge import FOLLOW_UP_INTENT, QUESTION_KINDS, TOPIC_IDS
 from wijkveiligheid.models import Base
 from wijkveiligheid.wijken import match_location
 
@@ -38,7 +38,6 @@ logger = logging.getLogger(__name__)
 SMALL = 5  # counts below this are shown as "< 5"
 NO_GEBIED = ""  # stored when the conversation named no gebied
 NO_KIND = ""
-FOLLOW_UP = "vervolgvraag"
 EMERGENCY = "noodgeval"
 CSV_COLUMNS = ["week", "gebied", "onderwerp", "vraagsoort", "aantal"]
 
@@ -106,7 +105,7 @@ def question_in_turn(intent: Optional[str], entities: Iterable[Dict], texts: Seq
         topic = intent
     elif intent == EMERGENCY and found.get("onderwerp") in TOPIC_IDS:
         topic = found["onderwerp"]  # a topic question that got 112 first
-    elif intent == FOLLOW_UP and topic_slot in TOPIC_IDS:
+    elif intent == FOLLOW_UP_INTENT and topic_slot in TOPIC_IDS:
         topic = topic_slot
     if topic is None:
         return None

@@ -42,6 +42,9 @@ TOPIC_IDS = (
 QUESTION_KINDS = ("uitleg", "invloed", "melden", "signaal")
 # The intent of questions about the brochure's introduction (not one of the 14 topics).
 INTRODUCTION_INTENT = "wijkakkoord"
+# A message that asks about the conversation's topic without naming it ("en wie beslist
+# dat?"): one intent name for the NLU data, the policies, the form and the insights.
+FOLLOW_UP_INTENT = "vervolgvraag"
 
 Text = constr(strip_whitespace=True, min_length=1)
 
