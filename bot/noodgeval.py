@@ -86,17 +86,25 @@ LAST_QUESTION = re.compile(
 PAST_EVENT = re.compile(
     r"\b(gisteren|gisteravond|gisternacht|eergisteren|vorige (week|maand|keer|zomer|winter)"
     r"|vorig (jaar|weekend)|afgelopen (week|maand|weekend|zomer|jaar)|laatst|bij de laatste)\b")
-# Words of a danger that lasts, happens as it is told or is still to come ("mijn zoon is
-# sinds gisteren vermist", "hij dreigt ...", "hij komt vanavond terug") keep the 112,
-# however long ago it began; so do the gravest dangers whenever they were told of.
-STILL_GOING = re.compile(r"\b(nu|net|zojuist|op dit moment|momenteel|weer|nog|staat|staan"
-                         r"|komt|komen|hier|help\w*|hulp|112|vermist|kwijt|zoek|weg|ademt"
-                         r"|bewusteloos|reageert|bloedt|ligt|brand|rook|slaat|dreigt|bedreigt"
-                         r"|achtervolgt|vecht|vechten|schiet|steekt|vanavond|vannacht|straks"
-                         r"|zometeen|morgen|terug\w*|thuiskom\w*|zit|zitten|loopt|lopen|rond"
-                         r"|bezig|bereiken|zelfmoord|suicid\w*|overdosis|mes(sen)?|wapen\w*"
-                         r"|pistool|vuurwapen|bang|durf\w*|dood|vermoord\w*|thuisgekomen"
-                         r"|thuis gekomen|zoekgeraakt)\b")
+# It goes on now or is still to come ("... en nu staat hij weer voor de deur", "hij dreigt",
+# "hij komt vanavond terug"): the 112 stays, however long ago it began.
+STILL_GOING = re.compile(r"\b(nu|net|zojuist|op dit moment|momenteel|weer|nog|hier|vanavond"
+                         r"|vannacht|straks|zometeen|morgen|terug\w*|thuiskom\w*|staat|staan"
+                         r"|komt|komen|zit|zitten|loopt|lopen|rond|bezig|bereiken|help\w*|hulp"
+                         r"|112|ademt|reageert|bloedt|ligt|slaat|dreigt|bedreigt|achtervolgt"
+                         r"|vecht|vechten|schiet|steekt)\b")
+# A danger that lasts ("sinds gisteren vermist") or is among the gravest keeps the 112
+# whenever it was told of.
+LASTING_OR_GRAVE = re.compile(r"\b(vermist|kwijt|zoek|weg|zoekgeraakt|thuisgekomen|thuis gekomen"
+                              r"|bewusteloos|brand|rook|zelfmoord|suicid\w*|overdosis|mes(sen)?"
+                              r"|wapen\w*|pistool|vuurwapen|bang|durf\w*|dood|vermoord\w*)\b")
+
+
+def over_and_done(lowered: str) -> bool:
+    return bool(PAST_EVENT.search(lowered)) and not STILL_GOING.search(lowered) \
+        and not LASTING_OR_GRAVE.search(lowered)
+
+
 URGENT = re.compile(r"\b(help\w*|hulp|snel|nu|direct|meteen|spoed|iemand (komen|langs))\b")
 
 
@@ -110,7 +118,7 @@ def emergency_first(text: str, understood: Optional[str], emergency: float,
     if emergency < threshold or understood not in MAY_HIDE_AN_EMERGENCY:
         return False
     lowered = (text or "").lower()
-    if PAST_EVENT.search(lowered) and not STILL_GOING.search(lowered):
+    if over_and_done(lowered):
         return False  # over and done: the police's non-urgent number, not 112
     # "de ambulance en politie zijn er nu" says help has come: no danger word by itself.
     if ACUTE.search(HELP_HAS_COME.sub(" ", lowered)):
