@@ -51,6 +51,12 @@ YES_NO_QUESTION = re.compile(
     OPENING + r"(kan|kun|kunnen|mag|mogen|moet|moeten|is|zijn|heeft"
     r"|hebben|werkt|werken|doet|doen|gaat|wordt|worden|komt|komen|hangt|hangen|staat|staan"
     r"|zit|zitten)\b")
+# "en waar hangen bij ons camera's?", "hoe zit het met ...?", "wie is ons aanspreekpunt?":
+# asks where something is or how it is, not where to report. On the spent sets +5 of 820
+# conversation turns and +1 of 963 questions, none lost.
+WHERE_OR_HOW_THINGS_ARE = re.compile(
+    OPENING + r"(waar (\w+ )?(hangen|hangt|gaat|gaan|zit|zitten|staan|staat|komen|komt|werken"
+    r"|werkt|wonen)|hoe zit het|wat is|wat zijn|wie is)\b")
 LAST_CLAUSE = re.compile(r"(?<=[.!?])\s+|,\s+")
 INFLUENCE = "invloed"
 # "Als wijkraad krijgen we veel klachten over ... Wat doet de gemeente daaraan?": who asks
@@ -67,6 +73,26 @@ ASKER_OR_INFLUENCE = re.compile(
     r"|ik|mij|mijn|je|jij|jullie|u)\b")
 ASKS_WHAT_THE_WIJKRAAD_MAY = re.compile(r"\b(kan|kunnen|mag|mogen) (de |onze |een )?"
                                         r"(wijkraad|wij|we)\b")
+# Questions about how things are, whoever asks: who decides, what something is, whether
+# something is there, what the municipality does. "Wij zijn de wijkraad van Carnisse. Is er
+# bij ons een stadsmarinier actief?" asks a fact, not what the wijkraad may do. Read as
+# `invloed`, they get the next kind; who decides is `uitleg` whatever was read. Unless the
+# same clause names the wijkraad, influence, or something the wijkraad may get ("is daar een
+# training voor?"). On the spent sets: +8 of 820 conversation turns, +1 of 963 questions,
+# none of 2,522 older held-out examples changed.
+WHO_DECIDES = re.compile(r"\bwie (beslist|bepaalt|besluit|beslissen|bepalen|gaat (er )?over"
+                         r"|is (er )?verantwoordelijk)\b")
+WHAT_IT_IS = re.compile(OPENING + r"(wat (is|zijn|betekent|houdt)\b|valt (dat|dit|het)\b)"
+                        r"|\bvalt (dat|dit|het) (ook )?onder\b")
+WHETHER_IT_IS_THERE = re.compile(
+    OPENING + r"(is|zijn|werkt|werken|komt|komen|hangt|hangen|staat|staan|zit|zitten|wordt"
+    r"|worden|gebeurt)( \w+){0,2} (er|daar|hier)\b")
+WHAT_THE_MUNICIPALITY_DOES = re.compile(
+    OPENING + r"((wat|hoe) (kan|gaat|doet|wil|zal) de gemeente|heeft de gemeente (eigenlijk |wel "
+    r"|ook )?invloed)\b(?!.*\b(samen|ons|onze|wij|we|wijkraad\w*)\b)")
+NAMES_THE_WIJKRAAD_OR_INFLUENCE = re.compile(
+    r"\b(wijkraad|wijkraden|wijkraadslid|wijkraadsleden|invloed|inspraak\w*"
+    r"|mee(beslissen|praten|denken|doen)|rol|mogen|mag|kan|kunnen|training\w*|sessie\w*|bijeenkomst\w*)\b|\bvoor\W*$")
 
 
 def lowered_and_last_clause(text: str) -> Tuple[str, str]:
@@ -81,11 +107,24 @@ def asks_what_others_do(text: str) -> bool:
         and not ASKS_WHAT_THE_WIJKRAAD_MAY.search(lowered)
 
 
-def asks_what_there_is(text: str) -> bool:
-    """A yes-or-no question (its last clause) with no word about reporting anywhere."""
+def asks_how_things_are(text: str) -> bool:
+    """The last clause asks who decides, what something is, whether it is there, or what
+    the municipality does, and nothing asks what the wijkraad may do."""
     lowered, last = lowered_and_last_clause(text)
-    return lowered.endswith("?") and bool(YES_NO_QUESTION.search(last)) \
-        and not REPORT_WORDS.search(lowered)
+    if ASKS_WHAT_THE_WIJKRAAD_MAY.search(lowered):
+        return False
+    if WHO_DECIDES.search(last) or WHAT_THE_MUNICIPALITY_DOES.search(last):
+        return True
+    return bool(WHAT_IT_IS.search(last) or WHETHER_IT_IS_THERE.search(last)) \
+        and not NAMES_THE_WIJKRAAD_OR_INFLUENCE.search(last)
+
+
+def asks_what_there_is(text: str) -> bool:
+    """A yes-or-no question, or one where or how something is (its last clause), with no
+    word about reporting anywhere."""
+    lowered, last = lowered_and_last_clause(text)
+    return lowered.endswith("?") and not REPORT_WORDS.search(lowered) \
+        and bool(YES_NO_QUESTION.search(last) or WHERE_OR_HOW_THINGS_ARE.search(last))
 
 
 def label_of(message: Message) -> Optional[Text]:
@@ -114,8 +153,9 @@ def ruled_out(kind: Text, text: str) -> bool:
     Ruling out `geen` too ("en komen er bij ons ook camera's?" keeps no earlier kind) made
     no difference on the spent sets (+2 turns, -2), so a topic switch keeps its kind."""
     if kind == REPORT:
-        return asks_what_there_is(text)
-    return kind == INFLUENCE and asks_what_others_do(text)
+        who_decides = WHO_DECIDES.search(lowered_and_last_clause(text)[1])
+        return asks_what_there_is(text) or bool(who_decides)
+    return kind == INFLUENCE and (asks_what_others_do(text) or asks_how_things_are(text))
 
 
 @DefaultV1Recipe.register(

@@ -197,3 +197,41 @@ def test_who_asks_does_not_make_a_question_about_others_one_of_influence(trained
 def test_questions_of_influence_stay_so(trained, text):
     ranking = [("invloed", 0.6), ("uitleg", 0.3), ("melden", 0.1)]
     assert kind_entity(trained[1], text, ranking) == "invloed"
+
+
+@pytest.mark.parametrize("text", [
+    "goedemiddag, wij zijn de wijkraad van carnisse. is er bij ons een stadsmarinier actief?",
+    "wij zijn de wijkraad van oud-mathenesse. werken hier stadsmariniers?",
+    "Wij vermoeden als wijkraad dat een pand wordt overbewoond. Valt dat onder ondermijning?",
+    "wat is dat zomeroffensief waar de wijkraadcoordinator het over had?",
+    "wij als wijkraad merken dat ouderen 's avonds niet naar buiten durven. wat kan de gemeente "
+    "daaraan doen?",
+    "ik zit in de wijkraad en er is zaterdag een demonstratie bij ons. wie beslist of dat mag?",
+])
+def test_a_question_about_how_things_are_is_no_question_of_influence(trained, text):
+    ranking = [("invloed", 0.6), ("uitleg", 0.3), ("melden", 0.1)]
+    assert kind_entity(trained[1], text, ranking) == "uitleg"
+
+
+@pytest.mark.parametrize("text", [
+    "zijn er trainingen over polarisatie voor wijkraadsleden?",
+    "weten we niet goed wie wat mag bij evenementen, is daar uitleg voor wijkraden over?",
+    "wij zitten in de wijkraad, is er bij ons ook een budget waar we over mee mogen praten?",
+    "Als wijkraad willen wij meer weten over wie wat beslist. Is daar een bijeenkomst voor?",
+    "wil de gemeente dat ook horen?",
+    "wat kan de gemeente daar samen met ons aan doen?",
+])
+def test_what_the_wijkraad_may_get_or_do_stays_a_question_of_influence(trained, text):
+    ranking = [("invloed", 0.6), ("uitleg", 0.3), ("melden", 0.1)]
+    assert kind_entity(trained[1], text, ranking) == "invloed"
+
+
+@pytest.mark.parametrize("text", [
+    "en waar hangen bij ons nu eigenlijk precies camera's?",
+    "en waar gaat dat geld bij ons in Oud-Mathenesse naartoe?",
+    "hoe zit het met de supporters die door onze straat lopen?",
+    "wie beslist er over de route van de supporters?",
+])
+def test_where_things_are_and_who_decides_are_no_report_questions(trained, text):
+    ranking = [("melden", 0.6), ("uitleg", 0.3), ("invloed", 0.1)]
+    assert kind_entity(trained[1], text, ranking) == "uitleg"
