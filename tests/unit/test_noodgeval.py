@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.noodgeval import NoodgevalVoorrang, answers_with_112, emergency_first
+from bot.noodgeval import HulpIsGekomen, NoodgevalVoorrang, answers_with_112, emergency_first
 
 ACUTE = "er staat een man met een mes voor onze deur"
 
@@ -147,3 +147,42 @@ def test_a_danger_that_is_over_gets_no_112(text):
 ])
 def test_a_danger_from_the_past_that_goes_on_now_keeps_its_112(text):
     assert emergency_first(text, "high_impact_crimes", 0.4, 0.1)
+
+
+def after_help_has_come(text: str, ranking) -> str:
+    message = Message(data={"text": text})
+    message.set("intent", {"name": ranking[0][0], "confidence": ranking[0][1]})
+    message.set("intent_ranking", [{"name": name, "confidence": confidence}
+                                   for name, confidence in ranking])
+    [result] = HulpIsGekomen().process([message])
+    return result.get("intent")["name"]
+
+
+@pytest.mark.parametrize("text", [
+    "ambulance is er. maar is het normaal dat wij als wijkraad hier niks over te zeggen hebben?",
+    "ambulance is er inmiddels. ik wil echt dat de gemeente weet hoe erg het hier is geworden",
+    "ok hulpdiensten zijn er. ik wil later wel een klacht indienen over hoe dit ging",
+])
+def test_help_that_has_come_is_no_emergency_any_more(text):
+    assert after_help_has_come(text, [("noodgeval", 0.6), ("demonstraties", 0.3)]) == \
+        "demonstraties"
+    assert not answers_with_112("noodgeval", 0.6, 0.1, text)
+    assert not emergency_first(text, "demonstraties", 0.6, 0.1)
+
+
+@pytest.mark.parametrize("text", [
+    "de ambulance is er maar hij ademt niet meer",
+    "de ambulance is er nog steeds niet",
+    "politie is er, maar nu slaat hij zijn vrouw",
+    "er staat een man met een mes voor de deur",
+])
+def test_help_that_has_come_with_danger_still_there_keeps_its_112(text):
+    assert after_help_has_come(text, [("noodgeval", 0.6), ("high_impact_crimes", 0.3)]) == \
+        "noodgeval"
+    assert answers_with_112("noodgeval", 0.6, 0.1, text)
+
+
+def test_help_that_has_come_changes_no_other_intent():
+    text = "politie is er inmiddels. waar meld ik die groepen voortaan?"
+    assert after_help_has_come(text, [("overlast_op_straat", 0.6), ("noodgeval", 0.3)]) == \
+        "overlast_op_straat"
