@@ -34,7 +34,10 @@ SIGNAL_INTENT = "signaal_doorgeven"
 WISH = re.compile(
     r"\b(ik wil|wil ik|ik zou graag|ik wou|wij willen|we willen|willen wij|willen we)\b"
     r".{0,80}\b(doorgeven|door te geven|laten weten|signaal|signaleren|op de hoogte)\b"
-    r"|\bgeef (dit|dat|het) (maar )?door\b|\bneem (dit|dat|mijn signaal) (maar )?op\b")
+    r"|\bgeef (dit|dat|het) (maar )?door\b|\bneem (dit|dat|mijn signaal) (maar )?op\b"
+    # "ik wil (echt) dat de gemeente weet hoe erg het hier is"
+    r"|\b(ik wil|wij willen|we willen)( \w+){0,2} dat (de gemeente|jullie|de wijkmanager)"
+    r"( \w+){0,3} (weet|weten|hoort|horen)\b")
 # "kan ik dit als signaal doorgeven?" asks to pass on what was just said, and "kun je / wil
 # je aan de wijkmanager doorgeven dat ..." asks the assistant to: wishes too.
 THIS = re.compile(r"\b(kan|mag) ik (dit|dat|het)\b.{0,40}\b(doorgeven|melden)\b"

@@ -57,6 +57,7 @@ def topic_message(text: str, kind: str, intent: str = "overlast_op_straat") -> M
     "wil je aan de wijkmanager doorgeven dat we graag een schouw willen rond de flats?",
     "we hadden veel last van een demo bij ons, kan ik die klacht via jou doorgeven?",
     "ik wil ook dat de wijkmanager hiervan op de hoogte is",
+    "ambulance is er inmiddels. ik wil echt dat de gemeente weet hoe erg het hier is geworden",
 ])
 def test_a_plain_wish_starts_the_form_and_keeps_the_topic(text):
     [message] = SignaalWens().process([topic_message(text, "signaal")])
@@ -97,7 +98,9 @@ def test_a_wish_the_topic_classifier_was_unsure_of_starts_the_form_in_the_conver
                                   "ik wil het niet doorgeven",
                                   "wat gebeurt er als ik wil doorgeven dat er overlast is?",
                                   "ik wil weten wat een signaal is",
-                                  "ik wil een signaal doorgeven, hoe werkt dat?"])
+                                  "ik wil een signaal doorgeven, hoe werkt dat?",
+                                  "wil de gemeente dat ook weten?",
+                                  "ik wil dat de gemeente eens uitlegt wie dat beslist"])
 def test_a_question_about_signals_is_no_wish(text):
     assert not is_plain_wish(text)
 
