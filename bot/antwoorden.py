@@ -243,7 +243,10 @@ ASKS_CONTACT = re.compile(
     r"|\bwie (kan|moet|kunnen|moeten) (ik|we|wij) (bellen|mailen|hebben|spreken|benaderen"
     r"|contacteren)\b"
     r"|\biemand (\w+ ){0,4}die (hier|daar|er) ?over gaat\b"
-    r"|\bwaar (kan|kun|kunnen) (ik|je|we|wij) (\w+ ){0,2}(terecht|aankloppen|kwijt)\b")
+    r"|\bwaar (kan|kun|kunnen) (ik|je|we|wij) (\w+ ){0,2}(terecht|aankloppen|kwijt)\b"
+    # "bij wie vragen we dat aan?", "via wie regel ik dat?" (what was just talked about)
+    r"|\bbij wie (vraag|vragen) (ik|je|we|wij) (dat|dit|het|die|zoiets) aan\b"
+    r"|\bvia wie (regel|regelen|vraag|vragen|loopt) (ik|je|we|wij|dat|dit|het)\b")
 
 
 def wants_the_wijkmanager(text: str, kind: Optional[str] = None) -> bool:

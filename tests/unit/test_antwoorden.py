@@ -197,6 +197,8 @@ def test_a_topic_without_question_items_gets_its_short_answer(kb):
     "is er nu iemand bij de gemeente die hierover gaat?",
     "wie is mijn aanspreekpunt voor veiligheid",
     "met wie neem ik contact op als ik mee wil denken?",
+    "bij wie vragen we dat aan",
+    "via wie regel ik dat?",
 ])
 def test_who_to_contact_is_answered_with_the_wijkmanager_first(kb, ranker, text):
     reply = answer(kb, ranker, text, "cyberweerbaarheid", "uitleg", intent="vervolgvraag")
