@@ -231,7 +231,26 @@ def test_what_the_wijkraad_may_get_or_do_stays_a_question_of_influence(trained, 
     "en waar gaat dat geld bij ons in Oud-Mathenesse naartoe?",
     "hoe zit het met de supporters die door onze straat lopen?",
     "wie beslist er over de route van de supporters?",
+    "ik voel me niet veilig terwijl ze zeggen dat de criminaliteit daalt. hoe zit dat?",
 ])
 def test_where_things_are_and_who_decides_are_no_report_questions(trained, text):
     ranking = [("melden", 0.6), ("uitleg", 0.3), ("invloed", 0.1)]
     assert kind_entity(trained[1], text, ranking) == "uitleg"
+
+
+def test_how_it_is_that_is_no_signal_or_influence_question(trained):
+    text = ("Als wijkraadslid hoor ik dat bewoners zich niet veilig voelen, terwijl de politie "
+            "zegt dat er weinig gebeurt. Hoe kan dat?")
+    for ranking in ([("invloed", 0.6), ("signaal", 0.3), ("uitleg", 0.1)],
+                    [("signaal", 0.6), ("melden", 0.3), ("uitleg", 0.1)]):
+        assert kind_entity(trained[1], text, ranking) == "uitleg"
+
+
+@pytest.mark.parametrize("text", [
+    "politie is er inmiddels, iedereen is ok. Even terug: waar moeten bewoners die overlast "
+    "van die jongeren melden?",
+    "en bij wie kan ik dat melden?",
+])
+def test_asking_where_to_report_is_a_report_question_whatever_was_read(trained, text):
+    ranking = [("uitleg", 0.6), ("melden", 0.3), ("invloed", 0.1)]
+    assert kind_entity(trained[1], text, ranking) == "melden"
