@@ -120,25 +120,42 @@ CHOICE_SLOTS = {"signaal_onderwerp", "signaal_wijk", "signaal_rol",
                 "signaal_contact_toestemming", "signaal_bevestigd"}
 QUESTION_KINDS = {"uitleg", "invloed", "melden"}
 MIN_QUESTION_WORDS = 5
+# While the form waits for the description, only a short message that opens as a question
+# ("wie beslist daar eigenlijk over?", "hoe lang duurt het voor er iets gebeurt?") is taken
+# for a question: a description worded as one is longer, or complains ("waarom staan ze
+# daar elke avond?").
+DESCRIPTION_SLOT = "signaal_beschrijving"
+OPENS_AS_A_QUESTION = re.compile(
+    r"^((en|maar|oke|ok|dus) )?(wie|wat|waar|hoe|wanneer|welke|kan ik|kunnen we|kunnen wij"
+    r"|mag ik|mogen we|mogen wij|moet ik)\b")
+MAX_QUESTION_WORDS_AT_DESCRIPTION = 12
 
 
 def asks_a_question(tracker: Tracker) -> bool:
-    """Whether the message typed while the form waits for a choice is a question of its
-    own about a topic ("kan er iemand bij ons uitleg geven over het horecabeleid?"), or
-    about the signal's topic ("moet ik het daarnaast nog ergens anders melden?")."""
+    """Whether the message typed while the form waits for a choice, or a short question
+    typed instead of the description, is a question of its own about a topic ("kan er
+    iemand bij ons uitleg geven over het horecabeleid?"), or about the signal's topic
+    ("moet ik het daarnaast nog ergens anders melden?")."""
     message = tracker.latest_message or {}
     text = (message.get("text") or "").strip()
-    if tracker.get_slot("requested_slot") not in CHOICE_SLOTS or not text.endswith("?") \
-            or len(normalise(text).split()) < MIN_QUESTION_WORDS or yes_or_no(text) is not None:
+    requested = tracker.get_slot("requested_slot")
+    words = normalise(text).split()
+    if requested == DESCRIPTION_SLOT:
+        if len(words) > MAX_QUESTION_WORDS_AT_DESCRIPTION \
+                or not OPENS_AS_A_QUESTION.match(normalise(text)):
+            return False
+    elif requested not in CHOICE_SLOTS:
+        return False
+    if not text.endswith("?") or len(words) < MIN_QUESTION_WORDS or yes_or_no(text) is not None:
         return False
     kinds = {entity.get("value") for entity in message.get("entities") or []
              if entity.get("entity") == "vraagsoort"}
     intent = (message.get("intent") or {}).get("name")
     # A follow-up names no topic: it is about the signal's topic only while the form asks
-    # to confirm that topic ("wie krijgt mijn nummer te zien?" at the consent step is no
-    # topic question).
+    # to confirm that topic or to describe it ("wie krijgt mijn nummer te zien?" at the
+    # consent step is no topic question).
     about_the_signal = intent == FOLLOW_UP_INTENT and tracker.get_slot("onderwerp") \
-        and tracker.get_slot("requested_slot") == "signaal_onderwerp"
+        and requested in ("signaal_onderwerp", DESCRIPTION_SLOT)
     return (intent in TOPIC_IDS or bool(about_the_signal)) and bool(kinds & QUESTION_KINDS)
 
 

@@ -81,3 +81,20 @@ def test_a_huge_description_is_refused_and_a_normal_one_accepted(chat: Chat):
     assert "te lang" in chat.text("oplichting " * 1000)
     assert "Wie ben jij" in chat.text("Veel ouderen krijgen nepberichten van de bank")
     assert "niets opgeslagen" in chat.text("stop")
+
+
+def test_a_short_question_at_the_description_step_is_answered_and_the_form_goes_on(chat: Chat,
+                                                                                   store):
+    before = len(store.all())
+    chat.text("ik wil een signaal doorgeven")
+    chat.text("Cameratoezicht")
+    assert "Wat is er aan de hand" in chat.text("Oude Westen")
+    reply = chat.text("wie beslist er eigenlijk over camera's op straat?")
+    assert "burgemeester" in reply.lower() and "Wat is er aan de hand" in reply
+    assert "Wie ben jij" in chat.text("Bij de speeltuin wordt elke avond gedeald en geschreeuwd")
+    for answer in ["bewoner", "nee"]:
+        chat.text(answer)
+    assert "SIG-" in chat.text("ja")
+    row = store.all()[-1]
+    assert len(store.all()) == before + 1
+    assert row.beschrijving.startswith("Bij de speeltuin") and "burgemeester" not in row.beschrijving

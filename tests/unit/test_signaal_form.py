@@ -237,3 +237,26 @@ def test_a_follow_up_at_another_step_is_no_topic_question():
     assert not asks_a_question(waiting_for("signaal_contact_toestemming", "wie krijgt mijn "
                                            "telefoonnummer dan te zien bij de gemeente?",
                                            "vervolgvraag", "uitleg"))
+
+
+@pytest.mark.parametrize("text, intent, kind", [
+    ("wie beslist er eigenlijk over camera's op straat?", "cameratoezicht", "uitleg"),
+    ("en waar moet ik dat verder nog melden?", "vervolgvraag", "melden"),
+    ("hoe vaak wordt de wijkraad om advies gevraagd?", "horeca", "invloed"),
+])
+def test_a_short_question_instead_of_the_description_is_answered(text, intent, kind):
+    from actions.signaal import asks_a_question
+    assert asks_a_question(waiting_for("signaal_beschrijving", text, intent, kind))
+
+
+@pytest.mark.parametrize("text", [
+    "waarom staan er elke avond jongeren bij de school te blowen?",
+    "wie laat er nou elke nacht om drie uur zijn scooter voor mijn deur ronken, met harde "
+    "muziek erbij?",
+    "er wordt gedeald bij de speeltuin, kan de gemeente daar iets aan doen?",
+    "wie beslist er eigenlijk over camera's op straat",
+])
+def test_a_description_worded_as_a_question_stays_the_description(text):
+    from actions.signaal import asks_a_question
+    assert not asks_a_question(waiting_for("signaal_beschrijving", text, "overlast_op_straat",
+                                           "uitleg"))
