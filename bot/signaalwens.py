@@ -61,6 +61,7 @@ ASKS_WHAT_OTHERS_CAN = re.compile(
     r"^\W*((en|maar|oke|ok|dus) )?(kan|kunnen|mag|mogen) (de |een |onze |ook )*"
     r"(wijkraad\w*|wijkraden|bewoners|buurtbewoners|ondernemers|inwoners)\b[^?]*"
     r"\b(signal\w*|doorgeven|door te geven|melden)\b[^?]*\?")
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 # "Kan de wijkraad dit signaal doorgeven?" is about this signal: a wish after all.
 THIS_SIGNAL = re.compile(r"\b(dit|dat|deze|het|mijn|ons|onze) (signaal|melding|probleem"
                          r"|verhaal|idee)\b|\b(dit|dat|het) (maar )?(door|doorgeven)\b")
@@ -80,10 +81,12 @@ def is_plain_wish(text: str) -> bool:
 
 
 def asks_what_others_can(text: str) -> bool:
-    """"Kan de wijkraad zulke signalen doorgeven?": a question, not this person's wish."""
+    """"Kan de wijkraad zulke signalen doorgeven?": a question, not this person's wish,
+    also after a first sentence ("nee laat maar. kan de wijkraad ...?")."""
     lowered = (text or "").lower()
-    return bool(ASKS_WHAT_OTHERS_CAN.search(lowered)) and not THIS_SIGNAL.search(lowered) \
-        and not is_plain_wish(lowered)
+    last_sentence = SENTENCE_END.split(lowered.strip())[-1]
+    return bool(ASKS_WHAT_OTHERS_CAN.search(last_sentence)) \
+        and not THIS_SIGNAL.search(lowered) and not is_plain_wish(lowered)
 
 
 def kind_of(message: Message) -> str:
@@ -104,9 +107,10 @@ class SignaalWens(GraphComponent):
         for message in messages:
             intent = message.get(INTENT) or {}
             understood = intent.get(INTENT_NAME_KEY)
-            if understood == SIGNAL_INTENT and asks_what_others_can(message.get(TEXT) or ""):
-                message.set(INTENT, {INTENT_NAME_KEY: FOLLOW_UP_INTENT,
-                                     PREDICTED_CONFIDENCE_KEY: 1.0}, add_to_output=True)
+            if understood in MAY_BE_A_WISH and asks_what_others_can(message.get(TEXT) or ""):
+                if understood not in TOPIC_IDS:  # a topic read stays: its answer, of influence
+                    message.set(INTENT, {INTENT_NAME_KEY: FOLLOW_UP_INTENT,
+                                         PREDICTED_CONFIDENCE_KEY: 1.0}, add_to_output=True)
                 set_kind(message, INFLUENCE, type(self).__name__)
                 continue
             # A wish to pass on where to report nuisance ("ik wil doorgeven dat er gedeald

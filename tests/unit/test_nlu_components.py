@@ -120,6 +120,16 @@ def test_a_question_what_others_can_pass_on_is_an_influence_follow_up_not_the_fo
     assert entities(message)["vraagsoort"] == "invloed"
 
 
+@pytest.mark.parametrize("intent, answered_as", [
+    ("signaal_doorgeven", "vervolgvraag"), ("vervolgvraag", "vervolgvraag"),
+    ("bevestigen", "vervolgvraag"), ("ondermijning", "ondermijning")])
+def test_after_a_first_sentence_too_and_a_topic_read_keeps_its_topic(intent, answered_as):
+    text = "nee laat maar. kan de wijkraad zulke signalen ook doorgeven?"
+    [message] = SignaalWens().process([topic_message(text, "melden", intent=intent)])
+    assert message.get("intent")["name"] == answered_as
+    assert entities(message)["vraagsoort"] == "invloed"
+
+
 @pytest.mark.parametrize("text", ["kan ik dit als signaal doorgeven?",
                                   "kan de wijkraad dit signaal over de hangjongeren doorgeven?",
                                   "Kan de wijkraad signalen doorgeven? Ik wil namelijk iets "
