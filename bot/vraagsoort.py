@@ -97,6 +97,10 @@ WHETHER_IT_IS_THERE = re.compile(
 WHAT_THE_MUNICIPALITY_DOES = re.compile(
     OPENING + r"((wat|hoe) (kan|gaat|doet|wil|zal) de gemeente|heeft de gemeente (eigenlijk |wel "
     r"|ook )?invloed)\b(?!.*\b(samen|ons|onze|wij|we|wijkraad\w*)\b)")
+# "Als wijkraad willen wij weten wat een stadsmarinier precies doet."
+WANTS_TO_KNOW = re.compile(r"\b(wil|willen|wilt) (ik|wij|we|graag)( graag| eigenlijk| even)?"
+                           r" (weten|horen) (wat|welke|wie|hoe|waar|wanneer|waarom)\b(?P<what>.*)")
+ASKS_THE_WIJKRAADS_ADVICE = re.compile(r"\b(advies\w*|adviseren|ons)\b")
 NAMES_THE_WIJKRAAD_OR_INFLUENCE = re.compile(
     r"\b(wijkraad|wijkraden|wijkraadslid|wijkraadsleden|invloed|inspraak\w*"
     r"|mee(beslissen|praten|denken|doen)|rol|mogen|mag|kan|kunnen|training\w*|sessie\w*|bijeenkomst\w*)\b|\bvoor\W*$")
@@ -121,6 +125,10 @@ def asks_how_things_are(text: str) -> bool:
     if ASKS_WHAT_THE_WIJKRAAD_MAY.search(lowered):
         return False
     if asks_who_decides_or_why(text) or WHAT_THE_MUNICIPALITY_DOES.search(last):
+        return True
+    wants_to_know = WANTS_TO_KNOW.search(lowered)
+    if wants_to_know and not NAMES_THE_WIJKRAAD_OR_INFLUENCE.search(wants_to_know["what"]) \
+            and not ASKS_THE_WIJKRAADS_ADVICE.search(wants_to_know["what"]):
         return True
     return bool(WHAT_IT_IS.search(last) or WHETHER_IT_IS_THERE.search(last)) \
         and not NAMES_THE_WIJKRAAD_OR_INFLUENCE.search(last)

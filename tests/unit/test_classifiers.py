@@ -254,3 +254,15 @@ def test_how_it_is_that_is_no_signal_or_influence_question(trained):
 def test_asking_where_to_report_is_a_report_question_whatever_was_read(trained, text):
     ranking = [("uitleg", 0.6), ("melden", 0.3), ("invloed", 0.1)]
     assert kind_entity(trained[1], text, ranking) == "melden"
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("Als wijkraad willen wij weten wat een stadsmarinier precies doet.", "uitleg"),
+    ("als wijkraad willen wij graag weten welke veiligheidsfunctionarissen hier actief zijn.",
+     "uitleg"),
+    ("Als wijkraad willen we graag weten hoe vaak de gemeente ons om advies vraagt.", "invloed"),
+    ("wij willen weten wat de wijkraad kan doen tegen de overlast", "invloed"),
+])
+def test_wanting_to_know_how_things_are_is_no_question_of_influence(trained, text, kind):
+    ranking = [("invloed", 0.6), ("uitleg", 0.3), ("melden", 0.1)]
+    assert kind_entity(trained[1], text, ranking) == kind
