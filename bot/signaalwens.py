@@ -25,7 +25,7 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.noodgeval import keep_topic
+from bot.noodgeval import EMERGENCY_INTENT, keep_topic
 from bot.vraagsoort import INFLUENCE, set_kind
 from wijkveiligheid.knowledge import FOLLOW_UP_INTENT, TOPIC_IDS
 
@@ -107,7 +107,8 @@ class SignaalWens(GraphComponent):
         for message in messages:
             intent = message.get(INTENT) or {}
             understood = intent.get(INTENT_NAME_KEY)
-            if understood in MAY_BE_A_WISH and asks_what_others_can(message.get(TEXT) or ""):
+            # Whatever the NLU made of it ("nee laat maar. kan de wijkraad ...?" read as a no).
+            if understood != EMERGENCY_INTENT and asks_what_others_can(message.get(TEXT) or ""):
                 if understood not in TOPIC_IDS:  # a topic read stays: its answer, of influence
                     message.set(INTENT, {INTENT_NAME_KEY: FOLLOW_UP_INTENT,
                                          PREDICTED_CONFIDENCE_KEY: 1.0}, add_to_output=True)

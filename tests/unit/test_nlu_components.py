@@ -122,7 +122,8 @@ def test_a_question_what_others_can_pass_on_is_an_influence_follow_up_not_the_fo
 
 @pytest.mark.parametrize("intent, answered_as", [
     ("signaal_doorgeven", "vervolgvraag"), ("vervolgvraag", "vervolgvraag"),
-    ("bevestigen", "vervolgvraag"), ("ondermijning", "ondermijning")])
+    ("bevestigen", "vervolgvraag"), ("ontkennen", "vervolgvraag"),
+    ("ondermijning", "ondermijning")])
 def test_after_a_first_sentence_too_and_a_topic_read_keeps_its_topic(intent, answered_as):
     text = "nee laat maar. kan de wijkraad zulke signalen ook doorgeven?"
     [message] = SignaalWens().process([topic_message(text, "melden", intent=intent)])
