@@ -62,7 +62,8 @@ SHORT_FOLLOW_UP_WORDS = 6
 # still awaited ("de ambulance is er nog niet").
 HELP_HAS_COME = re.compile(
     r"\b(de )?(ambulance|politie|brandweer|hulpdiensten)( en (de )?(ambulance|politie"
-    r"|brandweer))? (is|zijn) (er|hier|gekomen|geweest|al geweest)\b(?! (nog )?(niet|steeds niet))")
+    r"|brandweer))? (is|zijn) (er|hier|gekomen|geweest|al geweest)( (nu|inmiddels|gelukkig"
+    r"|eindelijk))*\b(?! (nog|pas|zo|zometeen|straks|over|binnen|na|niet|steeds)\b)")
 # Nuisance, however loud or late, is no danger without a word of danger ("het terras is
 # nu nog open, heel veel lawaai"): the Veiligheidsloket, not 112.
 NUISANCE = re.compile(r"\b(lawaai\w*|herrie|muziek|geluidsoverlast|te hard|blow\w*|rommel"
@@ -88,11 +89,11 @@ PAST_EVENT = re.compile(
     r"|vorig (jaar|weekend)|afgelopen (week|maand|weekend|zomer|jaar)|laatst|bij de laatste)\b")
 # It goes on now or is still to come ("... en nu staat hij weer voor de deur", "hij dreigt",
 # "hij komt vanavond terug"): the 112 stays, however long ago it began.
-STILL_GOING = re.compile(r"\b(nu|net|zojuist|op dit moment|momenteel|weer|nog|hier|vanavond"
-                         r"|vannacht|straks|zometeen|morgen|terug\w*|thuiskom\w*|staat|staan"
-                         r"|komt|komen|zit|zitten|loopt|lopen|rond|bezig|bereiken|help\w*|hulp"
-                         r"|112|ademt|reageert|bloedt|ligt|slaat|dreigt|bedreigt|achtervolgt"
-                         r"|vecht|vechten|schiet|steekt)\b")
+GOES_ON = (r"net|zojuist|op dit moment|momenteel|weer|nog|vanavond|vannacht|straks|zometeen"
+           r"|morgen|terug\w*|thuiskom\w*|staat|staan|komt|komen|zit|zitten|loopt|lopen|rond"
+           r"|bezig|bereiken|help\w*|hulp|112|ademt|reageert|bloedt|ligt|slaat|dreigt|bedreigt"
+           r"|achtervolgt|vecht|vechten|schiet|steekt|krijgt|nergens|probeert")
+STILL_GOING = re.compile(r"\b(nu|hier|" + GOES_ON + r")\b")
 # A danger that lasts ("sinds gisteren vermist") or is among the gravest keeps the 112
 # whenever it was told of.
 LASTING_OR_GRAVE = re.compile(r"\b(vermist|kwijt|zoek|weg|zoekgeraakt|thuisgekomen|thuis gekomen"
@@ -100,10 +101,20 @@ LASTING_OR_GRAVE = re.compile(r"\b(vermist|kwijt|zoek|weg|zoekgeraakt|thuisgekom
                               r"|wapen\w*|pistool|vuurwapen|bang|durf\w*|dood|vermoord\w*)\b")
 
 
+# After "de politie is er", what the person goes on to ask or wish ("maar is het normaal
+# dat ...?", "ik wil later een klacht indienen") rather than what happens.
+ASKS_OR_WISHES = re.compile(r"\?|\b(ik wil|ik wou|wij willen|we willen|ik zou graag)\b")
+
+
 def help_has_come(lowered: str) -> bool:
-    """"ambulance is er. maar is het normaal dat ...": help has come, and nothing else in the
-    message speaks of danger. Of 910 emergency examples none says so; 31 other messages do."""
-    return bool(HELP_HAS_COME.search(lowered)) and not ACUTE.search(HELP_HAS_COME.sub(" ", lowered))
+    """"ambulance is er. maar is het normaal dat ...?": help has come, and the rest asks or
+    wishes something with no word of danger, of a danger going on ("hij staat weer voor de
+    deur", "ze reageert niet"), or of a lasting or grave one. Of 910 emergency examples none
+    says so."""
+    rest = HELP_HAS_COME.sub(" ", lowered)
+    return bool(HELP_HAS_COME.search(lowered)) and bool(ASKS_OR_WISHES.search(rest)) \
+        and not ACUTE.search(rest) and not LASTING_OR_GRAVE.search(rest) \
+        and not re.search(r"\b(" + GOES_ON + r")\b", rest)
 
 
 def over_and_done(lowered: str) -> bool:

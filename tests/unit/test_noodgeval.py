@@ -175,6 +175,15 @@ def test_help_that_has_come_is_no_emergency_any_more(text):
     "de ambulance is er nog steeds niet",
     "politie is er, maar nu slaat hij zijn vrouw",
     "er staat een man met een mes voor de deur",
+    # a reviewer's examples: help there, late or not yet, and the danger goes on
+    "de ambulance is er, maar mijn vader krijgt geen lucht meer",
+    "ambulance is er maar ze reageert niet meer",
+    "de politie is er geweest maar hij is teruggekomen en staat weer voor de deur",
+    "politie is er pas over een half uur, hij probeert de deur open te breken",
+    "de ambulance is er na 20 minuten nog altijd niet, mijn moeder ligt op de grond",
+    "politie is er, maar mijn dochter is nergens te vinden",
+    "de ambulance is er maar hij ademt niet, wat moet ik doen?",
+    "politie is er maar hij staat weer voor de deur, wat nu?",
 ])
 def test_help_that_has_come_with_danger_still_there_keeps_its_112(text):
     assert after_help_has_come(text, [("noodgeval", 0.6), ("high_impact_crimes", 0.3)]) == \
@@ -186,3 +195,17 @@ def test_help_that_has_come_changes_no_other_intent():
     text = "politie is er inmiddels. waar meld ik die groepen voortaan?"
     assert after_help_has_come(text, [("overlast_op_straat", 0.6), ("noodgeval", 0.3)]) == \
         "overlast_op_straat"
+
+
+def test_help_that_has_come_is_read_before_the_kind_and_the_signal_wish():
+    # Right after the topic classifier, so the kind of question and a wish to pass a signal
+    # on are read for the intent it leaves (config.yml).
+    from pathlib import Path
+
+    import yaml
+    names = [step["name"] for step in
+             yaml.safe_load((Path(__file__).parents[2] / "config.yml").read_text())["pipeline"]]
+    position = names.index("bot.noodgeval.HulpIsGekomen")
+    assert names[position - 1] == "bot.onderwerp.OnderwerpClassifier"
+    assert position < names.index("bot.vraagsoort.VraagsoortClassifier") \
+        < names.index("bot.signaalwens.SignaalWens")
