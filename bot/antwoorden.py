@@ -223,10 +223,15 @@ def words(text: str) -> int:
     return len(re.findall(r"\w+", re.sub(r"\]\([^)]*\)", "]", text)))
 
 
+# "wie beslist / bepaalt / geeft daar advies?" (bot/vraagsoort.py reads it as `uitleg`).
+WHO_DECIDES = re.compile(
+    r"\bwie (beslist|bepaalt|besluit|beslissen|bepalen|beoordeelt|kiest|gaat (er )?over"
+    r"|is (er )?verantwoordelijk|heeft (er )?het laatste woord|(geeft|geven) (daar |daarover "
+    r"|er )?(het |de )?(advies|vergunning\w*))\b")
+
+
 def asks_who_decides(text: str) -> bool:
-    return bool(re.search(r"\bwie (beslist|bepaalt|besluit|beoordeelt|kiest|gaat (er )?over"
-                          r"|is (er )?verantwoordelijk|heeft (er )?het laatste woord)\b",
-                          normalise(text)))
+    return bool(WHO_DECIDES.search(normalise(text)))
 
 
 # "Bij wie kan ik aankloppen?", "wie is mijn aanspreekpunt?", "is er iemand bij de gemeente
@@ -246,7 +251,7 @@ ASKS_CONTACT = re.compile(
     r"|\bwaar (kan|kun|kunnen) (ik|je|we|wij) (\w+ ){0,2}(terecht|aankloppen|kwijt)\b"
     # "bij wie vragen we dat aan?", "via wie regel ik dat?" (what was just talked about)
     r"|\bbij wie (vraag|vragen) (ik|je|we|wij) (dat|dit|het|die|zoiets) aan\b"
-    r"|\bvia wie (regel|regelen|vraag|vragen|loopt) (ik|je|we|wij|dat|dit|het)\b")
+    r"|\bvia wie (regel|regelen|vraag|vragen) (ik|je|we|wij)\b|\bvia wie loopt (dat|dit)\W*$")
 
 
 def wants_the_wijkmanager(text: str, kind: Optional[str] = None) -> bool:

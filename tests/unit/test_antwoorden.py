@@ -315,3 +315,9 @@ def test_an_item_with_its_own_report_route_names_that_route_not_the_topics():
     assert reply["beantwoord"]["vraag"] == "overlast_tijdens_evenement"
     assert "Veiligheidsloket" in reply["text"]
     assert "vraag naar de wijkmanager" not in reply["text"]
+
+
+def test_a_question_about_money_via_someone_is_no_contact_question():
+    from bot.antwoorden import wants_the_wijkmanager
+    assert not wants_the_wijkmanager("via wie loopt het geld van het wijkbudget?")
+    assert wants_the_wijkmanager("via wie regel ik dat?")

@@ -220,6 +220,13 @@ def test_a_question_about_how_things_are_is_no_question_of_influence(trained, te
     "Als wijkraad willen wij meer weten over wie wat beslist. Is daar een bijeenkomst voor?",
     "wil de gemeente dat ook horen?",
     "wat kan de gemeente daar samen met ons aan doen?",
+    # a reviewer's examples
+    "worden wij daar ook bij betrokken?",
+    "wordt er naar ons geluisterd?",
+    "zijn er mogelijkheden voor ons om mee te praten?",
+    "wat houdt ons adviesrecht in?",
+    "wie beslist er over het cameratoezicht en hebben wij als wijkraad daar inspraak in?",
+    "hoe zorgen we als wijkraad dat bewoners vaker overlast melden?",
 ])
 def test_what_the_wijkraad_may_get_or_do_stays_a_question_of_influence(trained, text):
     ranking = [("invloed", 0.6), ("uitleg", 0.3), ("melden", 0.1)]
@@ -266,3 +273,18 @@ def test_asking_where_to_report_is_a_report_question_whatever_was_read(trained, 
 def test_wanting_to_know_how_things_are_is_no_question_of_influence(trained, text, kind):
     ranking = [("invloed", 0.6), ("uitleg", 0.3), ("melden", 0.1)]
     assert kind_entity(trained[1], text, ranking) == kind
+
+
+def test_a_signal_about_reporting_stays_a_signal(trained):
+    text = "ik wil doorgeven hoe vaak bewoners hier overlast melden zonder dat er iets gebeurt"
+    ranking = [("signaal", 0.6), ("melden", 0.3), ("uitleg", 0.1)]
+    assert kind_entity(trained[1], text, ranking) == "signaal"
+
+
+def test_a_topic_switch_that_asks_about_the_wijkraads_say_keeps_the_earlier_kind(trained):
+    parsed = message("en hoe zit het met de inspraak van de wijkraad?")
+    trained[1].use(parsed, [("geen", 0.7), ("uitleg", 0.2), ("invloed", 0.1)])
+    assert not [e for e in parsed.get(ENTITIES) or [] if e["entity"] == "vraagsoort"]
+    switch = message("en over horeca, hoe zit het met dat horecagebiedsplan?")
+    trained[1].use(switch, [("geen", 0.7), ("invloed", 0.2), ("uitleg", 0.1)])
+    assert [e["value"] for e in switch.get(ENTITIES) if e["entity"] == "vraagsoort"] == ["uitleg"]
