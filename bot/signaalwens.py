@@ -34,9 +34,11 @@ SIGNAL_INTENT = "signaal_doorgeven"
 WISH = re.compile(
     r"\b(ik wil|wil ik|ik zou graag|ik wou|wij willen|we willen|willen wij|willen we)\b"
     r".{0,80}\b(doorgeven|door te geven|laten weten|signaal|signaleren|op de hoogte)\b"
-    r"|\bgeef (dit|dat|het) (maar )?door\b|\bneem (dit|dat|mijn signaal) (maar )?op\b"
-    # "ik wil (echt) dat de gemeente weet hoe erg het hier is"
-    r"|\b(ik wil|wij willen|we willen)( \w+){0,2} dat (de gemeente|jullie|de wijkmanager)"
+    r"|\bgeef (dit|dat|het) (maar )?door\b|\bneem (dit|dat|mijn signaal) (maar )?op\b")
+# "ik wil (echt) dat de gemeente weet hoe erg het hier is", "ik wil dat jullie weten ...":
+# a wish for them to know, not to know oneself.
+WANTS_THEM_TO_KNOW = re.compile(
+    r"\b(ik wil|wij willen|we willen)( \w+){0,2} dat (de gemeente|jullie|de wijkmanager)"
     r"( \w+){0,3} (weet|weten|hoort|horen)\b")
 # "kan ik dit als signaal doorgeven?" asks to pass on what was just said, and "kun je / wil
 # je aan de wijkmanager doorgeven dat ..." asks the assistant to: wishes too.
@@ -51,9 +53,9 @@ THIS = re.compile(r"\b(kan|mag) ik (dit|dat|het)\b.{0,40}\b(doorgeven|melden)\b"
 # wish said no to ("ik wil geen signaal ..."; a "niet" later on, as in "mensen voelen
 # zich niet veilig", is what is passed on), "ik wil weten ..." ("laten weten" is the wish
 # itself), or a question how it works.
-NOT_A_WISH = re.compile(r"^\W*(hoe|waar|wat|wie|waarom|wanneer|welke)\b"
-                        r"|\b(wil|willen|wou)( \w+){0,2} (niet|geen)\b"
-                        r"|(?<!laten )\bweten\b|\bhoe (werkt|gaat|doe)\b")
+DECLINED = re.compile(r"\b(wil|willen|wou)( \w+){0,2} (niet|geen)\b")
+NOT_A_WISH = re.compile(r"^\W*(hoe|waar|wat|wie|waarom|wanneer|welke)\b|" + DECLINED.pattern
+                        + r"|(?<!laten )\bweten\b|\bhoe (werkt|gaat|doe)\b")
 # "Kan de wijkraad zulke signalen doorgeven?" asks what the wijkraad (or residents) can
 # do, not to pass something on now: a follow-up of kind invloed, however sure the NLU was
 # of the form's intent.
@@ -62,6 +64,7 @@ ASKS_WHAT_OTHERS_CAN = re.compile(
     r"(wijkraad\w*|wijkraden|bewoners|buurtbewoners|ondernemers|inwoners)\b[^?]*"
     r"\b(signal\w*|doorgeven|door te geven|melden)\b[^?]*\?")
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+REPORTING = re.compile(r"\bmeld\w*")
 # "Kan de wijkraad dit signaal doorgeven?" is about this signal: a wish after all.
 THIS_SIGNAL = re.compile(r"\b(dit|dat|deze|het|mijn|ons|onze) (signaal|melding|probleem"
                          r"|verhaal|idee)\b|\b(dit|dat|het) (maar )?(door|doorgeven)\b")
@@ -76,6 +79,8 @@ MAY_BE_A_WISH = frozenset(TOPIC_IDS) | {FOLLOW_UP_INTENT, "bevestigen", "nlu_fal
 
 def is_plain_wish(text: str) -> bool:
     lowered = (text or "").lower()
+    if WANTS_THEM_TO_KNOW.search(lowered) and not DECLINED.search(lowered):
+        return True
     return bool(THIS.search(lowered) or WISH.search(lowered)) \
         and not NOT_A_WISH.search(lowered)
 
@@ -107,8 +112,11 @@ class SignaalWens(GraphComponent):
         for message in messages:
             intent = message.get(INTENT) or {}
             understood = intent.get(INTENT_NAME_KEY)
-            # Whatever the NLU made of it ("nee laat maar. kan de wijkraad ...?" read as a no).
-            if understood != EMERGENCY_INTENT and asks_what_others_can(message.get(TEXT) or ""):
+            # Whatever the NLU made of it ("nee laat maar. kan de wijkraad ...?" read as a no),
+            # but "kunnen bewoners overlast van de kroeg ook melden?" asks where to report.
+            text = message.get(TEXT) or ""
+            if understood != EMERGENCY_INTENT and asks_what_others_can(text) and (
+                    understood == SIGNAL_INTENT or not REPORTING.search(text.lower())):
                 if understood not in TOPIC_IDS:  # a topic read stays: its answer, of influence
                     message.set(INTENT, {INTENT_NAME_KEY: FOLLOW_UP_INTENT,
                                          PREDICTED_CONFIDENCE_KEY: 1.0}, add_to_output=True)
@@ -117,7 +125,7 @@ class SignaalWens(GraphComponent):
             # A wish to pass on where to report nuisance ("ik wil doorgeven dat er gedeald
             # wordt", kind melden) gets the answer where to report it instead.
             if (understood in MAY_BE_A_WISH and kind_of(message) != "melden"
-                    and is_plain_wish(message.get(TEXT) or "")):
+                    and is_plain_wish(text)):
                 # Sure by its words, however unsure the topic was: no fallback.
                 message.set(INTENT, {INTENT_NAME_KEY: SIGNAL_INTENT,
                                      PREDICTED_CONFIDENCE_KEY: 1.0}, add_to_output=True)

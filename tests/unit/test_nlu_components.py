@@ -58,6 +58,7 @@ def topic_message(text: str, kind: str, intent: str = "overlast_op_straat") -> M
     "we hadden veel last van een demo bij ons, kan ik die klacht via jou doorgeven?",
     "ik wil ook dat de wijkmanager hiervan op de hoogte is",
     "ambulance is er inmiddels. ik wil echt dat de gemeente weet hoe erg het hier is geworden",
+    "ik wil dat jullie weten hoe erg het hier is",
 ])
 def test_a_plain_wish_starts_the_form_and_keeps_the_topic(text):
     [message] = SignaalWens().process([topic_message(text, "signaal")])
@@ -100,7 +101,8 @@ def test_a_wish_the_topic_classifier_was_unsure_of_starts_the_form_in_the_conver
                                   "ik wil weten wat een signaal is",
                                   "ik wil een signaal doorgeven, hoe werkt dat?",
                                   "wil de gemeente dat ook weten?",
-                                  "ik wil dat de gemeente eens uitlegt wie dat beslist"])
+                                  "ik wil dat de gemeente eens uitlegt wie dat beslist",
+                                  "ik wil niet dat de gemeente weet wie ik ben"])
 def test_a_question_about_signals_is_no_wish(text):
     assert not is_plain_wish(text)
 
@@ -138,3 +140,12 @@ def test_after_a_first_sentence_too_and_a_topic_read_keeps_its_topic(intent, ans
 def test_a_wish_of_ones_own_still_starts_the_form(text):
     [message] = SignaalWens().process([topic_message(text, "", intent="signaal_doorgeven")])
     assert message.get("intent")["name"] == "signaal_doorgeven"
+
+
+@pytest.mark.parametrize("text", [
+    "kunnen bewoners overlast van de kroeg ook melden?",
+    "er wordt elke avond gedeald bij de speeltuin. kunnen bewoners dat ergens melden?"])
+def test_a_question_whether_residents_can_report_keeps_its_kind(text):
+    [message] = SignaalWens().process([topic_message(text, "melden", intent="horeca")])
+    assert message.get("intent")["name"] == "horeca"
+    assert entities(message)["vraagsoort"] == "melden"
