@@ -123,11 +123,11 @@ MIN_QUESTION_WORDS = 5
 # While the form waits for the description, only a short message that opens as a question
 # ("wie beslist daar eigenlijk over?", "hoe lang duurt het voor er iets gebeurt?") is taken
 # for a question: a description worded as one is longer, or complains ("waarom staan ze
-# daar elke avond?").
+# daar elke avond?", "hoe kan het dat daar elke avond gedeald wordt?").
 DESCRIPTION_SLOT = "signaal_beschrijving"
 OPENS_AS_A_QUESTION = re.compile(
-    r"^((en|maar|oke|ok|dus) )?(wie|wat|waar|hoe|wanneer|welke|kan ik|kunnen we|kunnen wij"
-    r"|mag ik|mogen we|mogen wij|moet ik)\b")
+    r"^((en|maar|oke|ok|dus) )?(wie|wat|waar|hoe(?! (kan|komt) (het|dat))|wanneer|welke"
+    r"|kan ik|kunnen we|kunnen wij|mag ik|mogen we|mogen wij|moet ik)\b")
 MAX_QUESTION_WORDS_AT_DESCRIPTION = 12
 
 

@@ -254,6 +254,8 @@ def test_a_short_question_instead_of_the_description_is_answered(text, intent, k
     "wie laat er nou elke nacht om drie uur zijn scooter voor mijn deur ronken, met harde "
     "muziek erbij?",
     "er wordt gedeald bij de speeltuin, kan de gemeente daar iets aan doen?",
+    "hoe kan het dat er elke avond bij de speeltuin gedeald wordt?",
+    "hoe komt het dat die jongens elke nacht bij ons portiek staan?",
     "wie beslist er eigenlijk over camera's op straat",
 ])
 def test_a_description_worded_as_a_question_stays_the_description(text):
