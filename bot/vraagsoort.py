@@ -67,6 +67,12 @@ LAST_CLAUSE = re.compile(r"(?<=[.!?:])\s+|,\s+")
 WHERE_TO_REPORT = re.compile(
     r"\b(waar|bij wie|via wie)\b[^?]*\b(meld|melden|meldt|aangifte doen)\b"
     r"|\bhoe (kan|kun|moet|kunnen|moeten) (ik|je|we|wij|bewoners) [^?]*\b(melden|aangifte doen)\b")
+# "de buren hebben al 3 uur de muziek keihard aan, kan iemand daar iets aan doen?" asks for
+# someone to act now: where to report it (as the training data labels it; "is er iemand
+# die daar iets aan doet?" asks whether someone does, and is not here).
+ASKS_FOR_ACTION = re.compile(
+    r"\b(kan|kunnen) (er )?iemand (\w+ ){0,3}(iets|wat) (aan|tegen) (\w+ )?doen\b"
+    r"|\bis er iemand die (\w+ ){0,2}(iets|wat) (aan|tegen) kan doen\b")
 INFLUENCE = "invloed"
 # "Als wijkraad krijgen we veel klachten over ... Wat doet de gemeente daaraan?": who asks
 # does not make the question one of influence. A last clause that opens with a question
@@ -143,8 +149,10 @@ def asks_how_things_are(text: str) -> bool:
         and not names_the_wijkraad(last)
 
 
-def asks_where_to_report(text: str) -> bool:
-    return bool(WHERE_TO_REPORT.search(lowered_and_last_clause(text)[1]))
+def wants_to_report(text: str) -> bool:
+    """The last clause asks where to report, or for someone to act now."""
+    last = lowered_and_last_clause(text)[1]
+    return bool(WHERE_TO_REPORT.search(last) or ASKS_FOR_ACTION.search(last))
 
 
 def asks_who_decides_or_why(text: str) -> bool:
@@ -218,7 +226,7 @@ class VraagsoortClassifier(LinearTextClassifier):
             return
         text = message.get(TEXT) or ""
         kind, confidence = ranking[0]
-        if asks_where_to_report(text) and kind != SIGNAL:
+        if wants_to_report(text) and kind != SIGNAL:
             kind, confidence = REPORT, dict(ranking).get(REPORT, confidence)
         elif kind == NO_KIND and asks_how_things_are(text):
             # "en over horeca, hoe zit het met dat horecagebiedsplan?": a topic switch that

@@ -288,3 +288,14 @@ def test_a_topic_switch_that_asks_about_the_wijkraads_say_keeps_the_earlier_kind
     switch = message("en over horeca, hoe zit het met dat horecagebiedsplan?")
     trained[1].use(switch, [("geen", 0.7), ("invloed", 0.2), ("uitleg", 0.1)])
     assert [e["value"] for e in switch.get(ENTITIES) if e["entity"] == "vraagsoort"] == ["uitleg"]
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("de buren hebben al 3 uur de muziek keihard aan, is er iemand die daar wat aan kan doen?",
+     "melden"),
+    ("die jongens scheuren al uren over het plein. kan iemand hier wat aan doen?", "melden"),
+    ("ouderen durven 's avonds niet naar buiten, is er iemand die daar iets aan doet?", "uitleg"),
+])
+def test_asking_someone_to_act_now_is_a_report_question(trained, text, kind):
+    ranking = [("uitleg", 0.6), ("melden", 0.3), ("invloed", 0.1)]
+    assert kind_entity(trained[1], text, ranking) == kind
