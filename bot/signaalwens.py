@@ -85,6 +85,18 @@ def is_plain_wish(text: str) -> bool:
         and not NOT_A_WISH.search(lowered)
 
 
+# "kun je dat doorgeven aan de gemeente?", "kan ik dit als signaal doorgeven?": the
+# assistant is asked to pass it on ("kan ik dat ergens melden?" asks where to report).
+ASKS_TO_PASS_IT_ON = re.compile(r"\b(kun|kan|kunt|kunnen|wil|wilt|willen) (je|jij|u|jullie)\b"
+                                r".{0,60}\b(doorgeven|door te geven)\b"
+                                r"|\b(kan|mag) ik (dit|dat|het) als signaal\b")
+
+
+def asks_to_pass_it_on(text: str) -> bool:
+    lowered = (text or "").lower()
+    return bool(ASKS_TO_PASS_IT_ON.search(lowered)) and not NOT_A_WISH.search(lowered)
+
+
 def asks_what_others_can(text: str) -> bool:
     """"Kan de wijkraad zulke signalen doorgeven?": a question, not this person's wish,
     also after a first sentence ("nee laat maar. kan de wijkraad ...?")."""
@@ -123,9 +135,10 @@ class SignaalWens(GraphComponent):
                 set_kind(message, INFLUENCE, type(self).__name__)
                 continue
             # A wish to pass on where to report nuisance ("ik wil doorgeven dat er gedeald
-            # wordt", kind melden) gets the answer where to report it instead.
-            if (understood in MAY_BE_A_WISH and kind_of(message) != "melden"
-                    and is_plain_wish(text)):
+            # wordt", kind melden) gets the answer where to report it instead; asking the
+            # assistant to pass it on ("kun je dat doorgeven aan de gemeente?") starts the form.
+            if understood in MAY_BE_A_WISH and is_plain_wish(text) and (
+                    kind_of(message) != "melden" or asks_to_pass_it_on(text)):
                 # Sure by its words, however unsure the topic was: no fallback.
                 message.set(INTENT, {INTENT_NAME_KEY: SIGNAL_INTENT,
                                      PREDICTED_CONFIDENCE_KEY: 1.0}, add_to_output=True)

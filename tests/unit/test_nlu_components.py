@@ -149,3 +149,16 @@ def test_a_question_whether_residents_can_report_keeps_its_kind(text):
     [message] = SignaalWens().process([topic_message(text, "melden", intent="horeca")])
     assert message.get("intent")["name"] == "horeca"
     assert entities(message)["vraagsoort"] == "melden"
+
+
+def test_asking_the_assistant_to_pass_it_on_starts_the_form_even_for_a_report():
+    text = ("de bezoekers van het cafe bij ons op de hoek parkeren elke nacht dubbel en staan te "
+            "toeteren. kun je dat doorgeven aan de gemeente?")
+    [message] = SignaalWens().process([topic_message(text, "melden", intent="horeca")])
+    assert message.get("intent")["name"] == "signaal_doorgeven"
+    [plain] = SignaalWens().process([topic_message("ik wil doorgeven dat er gedeald wordt",
+                                                   "melden", intent="horeca")])
+    assert plain.get("intent")["name"] == "horeca"
+    [where] = SignaalWens().process([topic_message(
+        "er hangen jongens bij de school, kan ik dat ergens melden?", "melden", intent="horeca")])
+    assert where.get("intent")["name"] == "horeca"
