@@ -96,7 +96,8 @@ ASKS_WHAT_THE_WIJKRAAD_MAY = re.compile(r"\b(kan|kunnen|mag|mogen) (de |onze |ee
 # names the wijkraad or its members, influence, or something the wijkraad may get or do
 # ("is daar een training voor?", "worden wij daarbij betrokken?").
 HOW_COME = re.compile(r"\bhoe (kan|komt|zit) (dat|het)\b")
-WHAT_IT_IS = re.compile(OPENING + r"(wat (is|zijn|betekent|houdt)\b|valt (dat|dit|het)\b)"
+WHAT_IT_IS = re.compile(OPENING + r"(wat (is|zijn|betekent|houdt)\b|valt (dat|dit|het)\b"
+                        r"|wanneer (is|zijn|komt|komen|gebeurt|wordt|worden)\b)"
                         r"|\bvalt (dat|dit|het) (ook )?onder\b")
 WHETHER_IT_IS_THERE = re.compile(
     OPENING + r"(is|zijn|werkt|werken|komt|komen|hangt|hangen|staat|staan|zit|zitten|wordt"

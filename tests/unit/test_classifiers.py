@@ -290,6 +290,9 @@ def test_a_topic_switch_that_asks_about_the_wijkraads_say_keeps_the_earlier_kind
     switch = message("en over horeca, hoe zit het met dat horecagebiedsplan?")
     trained[1].use(switch, [("geen", 0.7), ("invloed", 0.2), ("uitleg", 0.1)])
     assert [e["value"] for e in switch.get(ENTITIES) if e["entity"] == "vraagsoort"] == ["uitleg"]
+    when = message("en bij ons in delfshaven, wanneer is dat weer?")
+    trained[1].use(when, [("geen", 0.7), ("invloed", 0.2), ("uitleg", 0.1)])
+    assert [e["value"] for e in when.get(ENTITIES) if e["entity"] == "vraagsoort"] == ["uitleg"]
 
 
 @pytest.mark.parametrize("text, kind", [
