@@ -39,11 +39,16 @@ WISH = re.compile(
 # a wish for them to know, not to know oneself.
 WANTS_THEM_TO_KNOW = re.compile(
     r"\b(ik wil|wij willen|we willen)( \w+){0,2} dat (de gemeente|jullie|de wijkmanager)"
-    r"( \w+){0,3} (weet|weten|hoort|horen)\b")
+    r"( \w+){0,3} (weet|weten|hoort|horen)\b"
+    # "we horen positieve dingen over de nieuwe cafés, willen jullie dat weten?": an offer
+    r"|\bwillen jullie (dat|dit|het)( \w+)? (weten|horen)\b")
 # "kan ik dit als signaal doorgeven?" asks to pass on what was just said, and "kun je / wil
 # je aan de wijkmanager doorgeven dat ..." asks the assistant to: wishes too.
 THIS = re.compile(r"\b(kan|mag) ik (dit|dat|het)\b.{0,40}\b(doorgeven|melden)\b"
                   r"|\b(kan|mag) ik (die|deze|mijn|zo n|zon) \w+ (\w+ ){0,3}doorgeven\b"
+                  # "kan ik die zorgen dan vooraf via jou aan de gemeente doorgeven?"
+                  r"|\b(kan|mag) ik\b.{0,40}\bvia (jou|jullie|de chat|deze chat)\b.{0,40}"
+                  r"\b(doorgeven|door te geven)\b"
                   r"|\b(kun|kan|kunt|kunnen|wil|wilt|willen) (je|jij|u|jullie)\b.{0,60}"
                   r"\b(doorgeven|door te geven)\b"
                   # "ja graag doorgeven aan de wijkmanager", also when nothing was offered

@@ -59,6 +59,8 @@ def topic_message(text: str, kind: str, intent: str = "overlast_op_straat") -> M
     "ik wil ook dat de wijkmanager hiervan op de hoogte is",
     "ambulance is er inmiddels. ik wil echt dat de gemeente weet hoe erg het hier is geworden",
     "ik wil dat jullie weten hoe erg het hier is",
+    "we horen juist positieve dingen over de nieuwe cafés, willen jullie dat weten?",
+    "kan ik die zorgen dan vooraf via jou aan de gemeente doorgeven?",
 ])
 def test_a_plain_wish_starts_the_form_and_keeps_the_topic(text):
     [message] = SignaalWens().process([topic_message(text, "signaal")])
