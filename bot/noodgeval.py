@@ -51,7 +51,10 @@ ACUTE = re.compile(
     r"|dood|sterven|explo\w*|bom|verdrink\w*|kwijt|vermist|gevaar\w*|onveilig|bang|nood"
     # "mijn moeder met dementie is sinds gisteravond zoek", "niet thuisgekomen"
     r"|(is|zijn|raakt|raakte)( [\w']+){0,6} zoek(?! naar)|zoekgeraakt"
-    r"|niet (meer )?thuis ?gekomen)\b")
+    r"|niet (meer )?thuis ?gekomen"
+    # "er wordt nu bij de buren ingebroken"
+    r"|wordt (nu|net|zojuist|op dit moment|momenteel)( \w+){0,4} ingebroken"
+    r"|(breekt|breken) (nu|net|op dit moment)( \w+){0,4} in)\b")
 NOT_ACUTE = re.compile(
     r"\b(vermoed\w*|vermoeden|al (weken|maanden|jaren|dagen|uren|een tijd|tijden|de hele \w+)"
     r"|al (\d+|twee|drie|vier|vijf|een paar|een aantal) (uur|dagen|weken|maanden|jaar)"
@@ -122,7 +125,8 @@ def over_and_done(lowered: str) -> bool:
         and not LASTING_OR_GRAVE.search(lowered)
 
 
-URGENT = re.compile(r"\b(help\w*|hulp|snel|nu|direct|meteen|spoed|iemand (komen|langs))\b")
+URGENT = re.compile(r"\b(help\w*|hulp|snel|nu|direct|meteen|spoed|iemand (komen|langs)"
+                    r"|iemand ((hier|daar|er) )?(iets|wat) (aan|tegen) (\w+ )?doen)\b")
 
 
 def emergency_first(text: str, understood: Optional[str], emergency: float,
