@@ -41,13 +41,14 @@ WANTS_THEM_TO_KNOW = re.compile(
     r"\b(ik wil|wij willen|we willen)( \w+){0,2} dat (de gemeente|jullie|de wijkmanager)"
     r"( \w+){0,3} (weet|weten|hoort|horen)\b"
     # "we horen positieve dingen over de nieuwe cafés, willen jullie dat weten?": an offer
-    r"|\bwillen jullie (dat|dit|het)( \w+)? (weten|horen)\b")
+    # (not "waarom willen jullie dat weten?")
+    r"|(^|[.,!?]\s*)((en|maar) )?willen jullie (dat|dit|het)( \w+)? (weten|horen)\b")
 # "kan ik dit als signaal doorgeven?" asks to pass on what was just said, and "kun je / wil
 # je aan de wijkmanager doorgeven dat ..." asks the assistant to: wishes too.
 THIS = re.compile(r"\b(kan|mag) ik (dit|dat|het)\b.{0,40}\b(doorgeven|melden)\b"
                   r"|\b(kan|mag) ik (die|deze|mijn|zo n|zon) \w+ (\w+ ){0,3}doorgeven\b"
                   # "kan ik die zorgen dan vooraf via jou aan de gemeente doorgeven?"
-                  r"|\b(kan|mag) ik\b.{0,40}\bvia (jou|jullie|de chat|deze chat)\b.{0,40}"
+                  r"|\b(kan|mag) ik\b.{0,40}\bvia (jou|de chat|deze chat)\b.{0,40}"
                   r"\b(doorgeven|door te geven)\b"
                   r"|\b(kun|kan|kunt|kunnen|wil|wilt|willen) (je|jij|u|jullie)\b.{0,60}"
                   r"\b(doorgeven|door te geven)\b"
@@ -92,9 +93,9 @@ def is_plain_wish(text: str) -> bool:
 
 # "kun je dat doorgeven aan de gemeente?", "kan ik dit als signaal doorgeven?": the
 # assistant is asked to pass it on ("kan ik dat ergens melden?" asks where to report).
-ASKS_TO_PASS_IT_ON = re.compile(r"\b(kun|kan|kunt|kunnen|wil|wilt|willen) (je|jij|u|jullie)\b"
-                                r".{0,60}\b(doorgeven|door te geven)\b"
-                                r"|\b(kan|mag) ik (dit|dat|het) als signaal\b")
+ASKS_TO_PASS_IT_ON = re.compile(
+    r"\b(kun|kan|kunt|wil|wilt) (je|jij|u) (dit|dat|het) (\w+ ){0,2}(doorgeven|door te geven)\b"
+    r"(?! aan de (politie|wijkagent))|\b(kan|mag) ik (dit|dat|het) als signaal\b")
 
 
 def asks_to_pass_it_on(text: str) -> bool:

@@ -71,8 +71,8 @@ WHERE_TO_REPORT = re.compile(
 # someone to act now: where to report it (as the training data labels it; "is er iemand
 # die daar iets aan doet?" asks whether someone does, and is not here).
 ASKS_FOR_ACTION = re.compile(
-    r"\b(kan|kunnen) (er )?iemand (\w+ ){0,3}(iets|wat) (aan|tegen) (\w+ )?doen\b"
-    r"|\bis er iemand die (\w+ ){0,2}(iets|wat) (aan|tegen) kan doen\b")
+    OPENING + r"((kan|kunnen) (er )?iemand ((hier|daar|er) )?(iets|wat) (aan|tegen) (\w+ )?doen"
+    r"|is er iemand die ((hier|daar|er) )?(iets|wat) (aan|tegen) kan doen)\b")
 INFLUENCE = "invloed"
 # "Als wijkraad krijgen we veel klachten over ... Wat doet de gemeente daaraan?": who asks
 # does not make the question one of influence. A last clause that opens with a question
@@ -111,7 +111,8 @@ WANTS_TO_KNOW = re.compile(r"\b(wil|willen|wilt) (ik|wij|we|graag)( graag| eigen
 PLACES = re.compile(r"\bbij ons( in( de)? [\w-]+)?|\bonze (wijk|buurt|straat|plein|flat|portiek)\b")
 NAMES_THE_WIJKRAAD = re.compile(
     r"\b(wijkraad|wijkraden|wijkraadslid|wijkraadsleden|wij|we|ons|onze|invloed|inspraak\w*"
-    r"|mee(beslissen|praten|denken|doen)|mee te (beslissen|praten|denken|doen)|rol)\b")
+    r"|mee(beslissen|praten|denken|doen)|mee te (beslissen|praten|denken|doen)|rol"
+    r"|participatie\w*)\b")
 WHAT_THE_WIJKRAAD_MAY_GET = re.compile(
     r"\b(mogen|mag|kan|kunnen|training\w*|sessie\w*|bijeenkomst\w*|advies\w*|adviseren"
     r"|betrokken|geluisterd)\b|\bvoor\W*$")
@@ -151,9 +152,10 @@ def asks_how_things_are(text: str) -> bool:
 
 
 def wants_to_report(text: str) -> bool:
-    """The last clause asks where to report, or for someone to act now."""
-    last = lowered_and_last_clause(text)[1]
-    return bool(WHERE_TO_REPORT.search(last) or ASKS_FOR_ACTION.search(last))
+    """The last clause asks where to report, or, after a situation, for someone to act."""
+    lowered, last = lowered_and_last_clause(text)
+    return bool(WHERE_TO_REPORT.search(last)) or (
+        bool(ASKS_FOR_ACTION.search(last)) and len(LAST_CLAUSE.split(lowered)) > 1)
 
 
 def asks_who_decides_or_why(text: str) -> bool:

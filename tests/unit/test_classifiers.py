@@ -229,6 +229,7 @@ def test_a_question_about_how_things_are_is_no_question_of_influence(trained, te
     "wat houdt ons adviesrecht in?",
     "wie beslist er over het cameratoezicht en hebben wij als wijkraad daar inspraak in?",
     "hoe zorgen we als wijkraad dat bewoners vaker overlast melden?",
+    "wanneer worden de afspraken over participatie gemaakt?",
 ])
 def test_what_the_wijkraad_may_get_or_do_stays_a_question_of_influence(trained, text):
     ranking = [("invloed", 0.6), ("uitleg", 0.3), ("melden", 0.1)]
@@ -300,6 +301,10 @@ def test_a_topic_switch_that_asks_about_the_wijkraads_say_keeps_the_earlier_kind
      "melden"),
     ("die jongens scheuren al uren over het plein. kan iemand hier wat aan doen?", "melden"),
     ("ouderen durven 's avonds niet naar buiten, is er iemand die daar iets aan doet?", "uitleg"),
+    # a reviewer's examples: no situation before it, or someone named
+    ("hoe kan iemand iets tegen phishing doen?", "uitleg"),
+    ("kan iemand als bewoner iets tegen inbraken doen?", "uitleg"),
+    ("kan er iemand vanuit de wijkraad wat aan doen?", "uitleg"),
 ])
 def test_asking_someone_to_act_now_is_a_report_question(trained, text, kind):
     ranking = [("uitleg", 0.6), ("melden", 0.3), ("invloed", 0.1)]

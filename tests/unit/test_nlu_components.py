@@ -164,3 +164,22 @@ def test_asking_the_assistant_to_pass_it_on_starts_the_form_even_for_a_report():
     [where] = SignaalWens().process([topic_message(
         "er hangen jongens bij de school, kan ik dat ergens melden?", "melden", intent="horeca")])
     assert where.get("intent")["name"] == "horeca"
+
+
+@pytest.mark.parametrize("text", [
+    "kun je ook anoniem overlast doorgeven aan de gemeente?",
+    "kun je me vertellen waar ik dat kan doorgeven?",
+    "kunt u mij zeggen bij wie ik die overlast moet doorgeven?",
+    "er wordt nu bij de buren ingebroken, kun je dat doorgeven aan de politie?",
+])
+def test_a_report_question_with_kun_je_is_no_request_to_pass_it_on(text):
+    # a reviewer's examples: read as melden, they keep the answer where to report
+    [message] = SignaalWens().process([topic_message(text, "melden", intent="overlast_op_straat")])
+    assert message.get("intent")["name"] == "overlast_op_straat"
+
+
+@pytest.mark.parametrize("text", ["waarom willen jullie dat weten?",
+                                  "hoe willen jullie dat weten?",
+                                  "kan ik via jullie website ook overlast doorgeven?"])
+def test_a_question_about_what_they_want_to_know_or_a_website_starts_no_form(text):
+    assert not is_plain_wish(text)
