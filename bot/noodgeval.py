@@ -97,6 +97,7 @@ GOES_ON = (r"net|zojuist|op dit moment|momenteel|weer|nog|vanavond|vannacht|stra
            r"|bezig|bereiken|help\w*|hulp|112|ademt|reageert|bloedt|ligt|slaat|dreigt|bedreigt"
            r"|achtervolgt|vecht|vechten|schiet|steekt|krijgt|nergens|probeert")
 STILL_GOING = re.compile(r"\b(nu|hier|" + GOES_ON + r")\b")
+GOES_ON_NOW = re.compile(r"\b(" + GOES_ON + r")\b")
 # A danger that lasts ("sinds gisteren vermist") or is among the gravest keeps the 112
 # whenever it was told of.
 LASTING_OR_GRAVE = re.compile(r"\b(vermist|kwijt|zoek|weg|zoekgeraakt|thuisgekomen|thuis gekomen"
@@ -117,7 +118,7 @@ def help_has_come(lowered: str) -> bool:
     rest = HELP_HAS_COME.sub(" ", lowered)
     return bool(HELP_HAS_COME.search(lowered)) and bool(ASKS_OR_WISHES.search(rest)) \
         and not ACUTE.search(rest) and not LASTING_OR_GRAVE.search(rest) \
-        and not re.search(r"\b(" + GOES_ON + r")\b", rest)
+        and not GOES_ON_NOW.search(rest)
 
 
 def over_and_done(lowered: str) -> bool:
@@ -125,8 +126,10 @@ def over_and_done(lowered: str) -> bool:
         and not LASTING_OR_GRAVE.search(lowered)
 
 
-URGENT = re.compile(r"\b(help\w*|hulp|snel|nu|direct|meteen|spoed|iemand (komen|langs)"
-                    r"|iemand ((hier|daar|er) )?(iets|wat) (aan|tegen) (\w+ )?doen)\b")
+# "kan iemand hier iets aan doen?" (bot/vraagsoort.py reads it as a report question too)
+SOMEONE_TO_ACT = r"iemand ((hier|daar|er) )?(iets|wat) (aan|tegen) (\w+ )?doen"
+URGENT = re.compile(r"\b(help\w*|hulp|snel|nu|direct|meteen|spoed|iemand (komen|langs)|"
+                    + SOMEONE_TO_ACT + r")\b")
 
 
 def emergency_first(text: str, understood: Optional[str], emergency: float,
