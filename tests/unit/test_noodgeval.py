@@ -119,6 +119,10 @@ def test_a_situation_then_a_question_about_the_topic_gets_no_112_without_a_dange
     "mijn zoontje van 6 is al een uur weg bij de speeltuin, wie kan me helpen?",
     "er ligt iemand op de stoep die niet reageert, wat moet ik doen?",
     "er breekt iemand in bij de buren, kan er nu iemand komen?",
+    # a reviewer's examples: a closing question does not make them a topic question
+    "er wordt nu bij de buren ingebroken, kun je dat doorgeven aan de politie?",
+    "mijn buurvrouw gilt en er gaat glas kapot, kan er iemand iets aan doen?",
+    "er wordt nu ingebroken bij de buren, kan iemand hier iets aan doen?",
 ])
 def test_a_question_that_asks_for_help_now_keeps_its_112(text):
     assert emergency_first(text, "high_impact_crimes", 0.4, 0.1)
@@ -209,13 +213,3 @@ def test_help_that_has_come_is_read_before_the_kind_and_the_signal_wish():
     assert names[position - 1] == "bot.onderwerp.OnderwerpClassifier"
     assert position < names.index("bot.vraagsoort.VraagsoortClassifier") \
         < names.index("bot.signaalwens.SignaalWens")
-
-
-@pytest.mark.parametrize("text", [
-    "er wordt nu bij de buren ingebroken, kun je dat doorgeven aan de politie?",
-    "mijn buurvrouw gilt en er gaat glas kapot, kan er iemand iets aan doen?",
-    "er wordt nu ingebroken bij de buren, kan iemand hier iets aan doen?",
-])
-def test_a_danger_now_that_asks_someone_to_act_keeps_its_112(text):
-    # a reviewer's examples: a closing question does not make them a topic question
-    assert emergency_first(text, "high_impact_crimes", 0.4, 0.1)
