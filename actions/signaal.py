@@ -139,10 +139,11 @@ def asks_a_question(tracker: Tracker) -> bool:
     message = tracker.latest_message or {}
     text = (message.get("text") or "").strip()
     requested = tracker.get_slot("requested_slot")
-    words = normalise(text).split()
+    normalised = normalise(text)
+    words = normalised.split()
     if requested == DESCRIPTION_SLOT:
         if len(words) > MAX_QUESTION_WORDS_AT_DESCRIPTION \
-                or not OPENS_AS_A_QUESTION.match(normalise(text)):
+                or not OPENS_AS_A_QUESTION.match(normalised):
             return False
     elif requested not in CHOICE_SLOTS:
         return False
