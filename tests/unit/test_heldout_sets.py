@@ -58,3 +58,25 @@ def test_no_answer_set_message_is_trained_on(kb):
     held = {text for text in answer_set_messages() if len(text.split()) > 3}
     copied = held & (phrasings | messages(ROOT / "bot" / "data" / "nlu.yml"))
     assert not copied, f"held-out answer-set messages that are trained on: {sorted(copied)}"
+
+
+def newest_blind_round() -> Path:
+    """The last blind round (tests/heldout/antwoorden/rondeN): the one not yet spent."""
+    return max(ANSWER_SETS.glob("ronde*"), key=lambda folder: int(folder.name[len("ronde"):]))
+
+
+def test_the_newest_blind_round_is_not_trained_on(kb):
+    """Writers who never saw the training data can still write the same short question
+    ("wat is een stedelijke opgave?"); a longer message found in the training data was
+    copied into it, and would inflate the one measurement the round is for."""
+    folder = newest_blind_round()
+    found = {q["vraag"] for q in
+             yaml.safe_load((folder / "vragen_v1.yml").read_text(encoding="utf-8"))["vragen"]}
+    talks = yaml.safe_load((folder / "gesprekken_v1.yml").read_text(encoding="utf-8"))
+    found |= {turn["bericht"] for talk in talks["gesprekken"] for turn in talk["beurten"]}
+    held = {" ".join(text.lower().split()) for text in found if len(text.split()) > 6}
+    phrasings = {" ".join(text.lower().split())
+                 for subject in [*kb.topics.values(), kb.introduction]
+                 for item in subject.vragen for text in item.voorbeelden}
+    copied = held & (phrasings | messages(ROOT / "bot" / "data" / "nlu.yml"))
+    assert len(held) > 200 and not copied, f"{folder.name} messages trained on: {sorted(copied)}"
