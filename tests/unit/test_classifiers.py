@@ -183,6 +183,9 @@ def test_report_questions_and_statements_stay_report_questions(trained, text):
     "Als wijkraad krijgen we vragen over het festival. Hoe beoordeelt de gemeente zo'n vergunning?",
     "Wij zijn als wijkraad net begonnen aan ons wijkakkoord. Uit welke onderdelen bestaat zo'n "
     "akkoord eigenlijk?",
+    # a modal verb alone names no asker
+    "voor welke doelgroepen kunnen er trainingen over online fraude worden gegeven?",
+    "welke maatregelen kan een stadsmarinier nemen?",
 ])
 def test_who_asks_does_not_make_a_question_about_others_one_of_influence(trained, text):
     ranking = [("invloed", 0.6), ("uitleg", 0.3), ("melden", 0.1)]
