@@ -75,6 +75,7 @@ def test_no_ranking_means_no_change():
     "al weken harde muziek tot diep in de nacht van de bovenburen",
     "het terras naast mij is nu nog open en het is half 2 's nachts, heel veel lawaai",
     "en kan er niet eens iets georganiseerd worden voor de ouderen hier in de wijk?",
+    "en als iemand al slachtoffer is geworden?",
     "de ambulance en politie zijn er nu. dit gebeurt vaker hier, ik wil het doorgeven",
 ])
 def test_short_follow_ups_and_plainly_non_acute_messages_keep_their_answer(text):
@@ -87,6 +88,7 @@ def test_short_follow_ups_and_plainly_non_acute_messages_keep_their_answer(text)
     "wat moet ik doen mijn buurman reageert niet meer?",
     "er is heel veel lawaai en geschreeuw, ik denk dat ze met een mes vechten",
     "de ambulance is er nog niet en hij ligt op straat",
+    "en als hij terugkomt met een mes?",
 ])
 def test_danger_words_always_count(text):
     assert emergency_first(text, "overlast_op_straat", 0.4, 0.1)
