@@ -1,5 +1,6 @@
 """The held-out sets measure the assistant on messages it has never seen, so no held-out
 message may also be a training example (an accidental copy would inflate the figures)."""
+import re
 from pathlib import Path
 
 import pytest
@@ -11,8 +12,13 @@ ROOT = Path(__file__).resolve().parents[2]
 HELDOUT_SETS = sorted((ROOT / "tests" / "heldout").glob("nlu*.yml"))
 
 
+def same(text: str) -> str:
+    """A message as compared: capitals, punctuation and spacing do not make it another."""
+    return " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())
+
+
 def messages(path: Path) -> set:
-    return {" ".join(example.text.lower().split()) for example in nlu_data.read(path)}
+    return {same(example.text) for example in nlu_data.read(path)}
 
 
 def test_there_are_heldout_sets():
@@ -39,7 +45,7 @@ def answer_set_messages() -> set:
     talks = yaml.safe_load((ANSWER_SETS / "gesprekken_v1.yml").read_text(encoding="utf-8"))
     found = {q["vraag"] for q in questions["vragen"]}
     found |= {turn["bericht"] for talk in talks["gesprekken"] for turn in talk["beurten"]}
-    return {" ".join(text.lower().split()) for text in found}
+    return {same(text) for text in found}
 
 
 def test_the_answer_sets_are_big_enough():
@@ -51,8 +57,7 @@ def test_the_answer_sets_are_big_enough():
 
 def test_no_answer_set_message_is_trained_on(kb):
     """Neither an NLU example nor a question item's phrasing in the knowledge file."""
-    phrasings = {" ".join(text.lower().split())
-                 for subject in [*kb.topics.values(), kb.introduction]
+    phrasings = {same(text) for subject in [*kb.topics.values(), kb.introduction]
                  for item in subject.vragen for text in item.voorbeelden}
     # Short replies ("ja", "nee", "ja graag") are everyday words, not copies.
     held = {text for text in answer_set_messages() if len(text.split()) > 3}
@@ -61,7 +66,7 @@ def test_no_answer_set_message_is_trained_on(kb):
 
 
 def newest_blind_round() -> Path:
-    """The last blind round (tests/heldout/antwoorden/rondeN): the one not yet spent."""
+    """The last blind round (tests/heldout/antwoorden/rondeN): the one measured last."""
     return max(ANSWER_SETS.glob("ronde*"), key=lambda folder: int(folder.name[len("ronde"):]))
 
 
@@ -74,9 +79,8 @@ def test_the_newest_blind_round_is_not_trained_on(kb):
              yaml.safe_load((folder / "vragen_v1.yml").read_text(encoding="utf-8"))["vragen"]}
     talks = yaml.safe_load((folder / "gesprekken_v1.yml").read_text(encoding="utf-8"))
     found |= {turn["bericht"] for talk in talks["gesprekken"] for turn in talk["beurten"]}
-    held = {" ".join(text.lower().split()) for text in found if len(text.split()) > 6}
-    phrasings = {" ".join(text.lower().split())
-                 for subject in [*kb.topics.values(), kb.introduction]
+    held = {same(text) for text in found if len(text.split()) > 6}
+    phrasings = {same(text) for subject in [*kb.topics.values(), kb.introduction]
                  for item in subject.vragen for text in item.voorbeelden}
     copied = held & (phrasings | messages(ROOT / "bot" / "data" / "nlu.yml"))
     assert len(held) > 200 and not copied, f"{folder.name} messages trained on: {sorted(copied)}"
