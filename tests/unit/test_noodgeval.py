@@ -125,6 +125,9 @@ def test_a_situation_then_a_question_about_the_topic_gets_no_112_without_a_dange
     "er wordt nu bij de buren ingebroken, kun je dat doorgeven aan de politie?",
     "mijn buurvrouw gilt en er gaat glas kapot, kan er iemand iets aan doen?",
     "er wordt nu ingebroken bij de buren, kan iemand hier iets aan doen?",
+    # "als ..." asking what to do now
+    "als mijn buurman niet meer reageert, wat moet ik doen?",
+    "en als er iemand in de maas is gevallen, wie moet ik bellen?",
 ])
 def test_a_question_that_asks_for_help_now_keeps_its_112(text):
     assert emergency_first(text, "high_impact_crimes", 0.4, 0.1)
