@@ -284,10 +284,17 @@ def asks_whether_there(text: str) -> bool:
         r"|(heeft|hebben) (\w+ ){1,3}(ook )?(een|er een|geen))\b", normalise(text)))
 
 
+# "Hoe wordt bepaald in welke buurt jongerenwerk komt?" asks how the choice is made (the
+# topic's item), not which wijken (the place answer).
+HOW_CHOSEN = re.compile(r"\b(bepaald|bepaalt|bepalen|besloten|beslist|besluit|gekozen|kiest"
+                        r"|kiezen|afhangt)\b")
+
+
 def asks_which_wijken(text: str) -> bool:
+    normalised = normalise(text)
     return bool(re.search(r"\b(welke|wat voor) (wijk|wijken|buurt|buurten|gebied|gebieden)\b"
                           r"|\bwaar (zijn|zitten|werken|komen|staan) (ze|die|er)\b",
-                          normalise(text)))
+                          normalised)) and not HOW_CHOSEN.search(normalised)
 
 
 def subject_of(kb: Knowledge, turn: Turn) -> Optional[Tuple[str, Subject]]:

@@ -142,6 +142,18 @@ def test_which_wijken(kb, ranker):
     assert "geen aparte wijken" in answer(kb, ranker, "in welke wijken?", "horeca")
 
 
+def test_how_the_wijken_are_chosen_is_no_question_which_wijken(kb, ranker):
+    text = "hoe wordt er gekozen in welke buurten die jongerenwerkers komen?"
+    assert not asks_which_wijken(text)
+    assert "partners" in answer(kb, ranker, text, "jongerenwerk")
+    assert asks_which_wijken("in welke wijk hangt die camera?")
+
+
+def test_the_offensives_go_into_the_wijken_by_bakfiets(kb, ranker):
+    assert "bakfiets" in answer(kb, ranker, "wat houdt het donkere dagen offensief in?",
+                                "high_impact_crimes")
+
+
 def test_english_gets_a_short_english_note_with_112_and_14010(kb, ranker):
     assert is_english("who decides about the cameras in my street?")
     assert not is_english("wie beslist over de camera's in mijn straat?")
