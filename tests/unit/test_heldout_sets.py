@@ -1,24 +1,21 @@
 """The held-out sets measure the assistant on messages it has never seen, so no held-out
 message may also be a training example (an accidental copy would inflate the figures)."""
-import re
 from pathlib import Path
 
 import pytest
 import yaml
 
+from bot.antwoorden import normalise
 from scripts import nlu_data
 
 ROOT = Path(__file__).resolve().parents[2]
 HELDOUT_SETS = sorted((ROOT / "tests" / "heldout").glob("nlu*.yml"))
 
 
-def same(text: str) -> str:
-    """A message as compared: capitals, punctuation and spacing do not make it another."""
-    return " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())
-
-
 def messages(path: Path) -> set:
-    return {same(example.text) for example in nlu_data.read(path)}
+    """A file's examples as compared: capitals, accents, punctuation and spacing do not
+    make a message another."""
+    return {normalise(example.text) for example in nlu_data.read(path)}
 
 
 def test_there_are_heldout_sets():
@@ -40,12 +37,19 @@ def test_every_heldout_block_has_messages(heldout):
 ANSWER_SETS = ROOT / "tests" / "heldout" / "antwoorden"
 
 
-def answer_set_messages() -> set:
-    questions = yaml.safe_load((ANSWER_SETS / "vragen_v1.yml").read_text(encoding="utf-8"))
-    talks = yaml.safe_load((ANSWER_SETS / "gesprekken_v1.yml").read_text(encoding="utf-8"))
+def answer_set_texts(folder: Path = ANSWER_SETS) -> set:
+    """The questions and conversation turns of an answer set, as written."""
+    questions = yaml.safe_load((folder / "vragen_v1.yml").read_text(encoding="utf-8"))
+    talks = yaml.safe_load((folder / "gesprekken_v1.yml").read_text(encoding="utf-8"))
     found = {q["vraag"] for q in questions["vragen"]}
-    found |= {turn["bericht"] for talk in talks["gesprekken"] for turn in talk["beurten"]}
-    return {same(text) for text in found}
+    return found | {turn["bericht"] for talk in talks["gesprekken"] for turn in talk["beurten"]}
+
+
+def trained_on(kb) -> set:
+    """Every NLU example and every question item's phrasing in the knowledge file."""
+    phrasings = {normalise(text) for subject in [*kb.topics.values(), kb.introduction]
+                 for item in subject.vragen for text in item.voorbeelden}
+    return phrasings | messages(ROOT / "bot" / "data" / "nlu.yml")
 
 
 def test_the_answer_sets_are_big_enough():
@@ -57,11 +61,9 @@ def test_the_answer_sets_are_big_enough():
 
 def test_no_answer_set_message_is_trained_on(kb):
     """Neither an NLU example nor a question item's phrasing in the knowledge file."""
-    phrasings = {same(text) for subject in [*kb.topics.values(), kb.introduction]
-                 for item in subject.vragen for text in item.voorbeelden}
     # Short replies ("ja", "nee", "ja graag") are everyday words, not copies.
-    held = {text for text in answer_set_messages() if len(text.split()) > 3}
-    copied = held & (phrasings | messages(ROOT / "bot" / "data" / "nlu.yml"))
+    held = {normalise(text) for text in answer_set_texts() if len(text.split()) > 3}
+    copied = held & trained_on(kb)
     assert not copied, f"held-out answer-set messages that are trained on: {sorted(copied)}"
 
 
@@ -75,12 +77,6 @@ def test_the_newest_blind_round_is_not_trained_on(kb):
     ("wat is een stedelijke opgave?"); a longer message found in the training data was
     copied into it, and would inflate the one measurement the round is for."""
     folder = newest_blind_round()
-    found = {q["vraag"] for q in
-             yaml.safe_load((folder / "vragen_v1.yml").read_text(encoding="utf-8"))["vragen"]}
-    talks = yaml.safe_load((folder / "gesprekken_v1.yml").read_text(encoding="utf-8"))
-    found |= {turn["bericht"] for talk in talks["gesprekken"] for turn in talk["beurten"]}
-    held = {same(text) for text in found if len(text.split()) > 6}
-    phrasings = {same(text) for subject in [*kb.topics.values(), kb.introduction]
-                 for item in subject.vragen for text in item.voorbeelden}
-    copied = held & (phrasings | messages(ROOT / "bot" / "data" / "nlu.yml"))
+    held = {normalise(text) for text in answer_set_texts(folder) if len(text.split()) > 6}
+    copied = held & trained_on(kb)
     assert len(held) > 200 and not copied, f"{folder.name} messages trained on: {sorted(copied)}"
