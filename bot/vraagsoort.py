@@ -91,9 +91,9 @@ ASKER_OR_INFLUENCE = re.compile(
     r"\b(wij|we|ons|onze|wijkraad\w*|invloed|inspraak\w*|mee\w+|advies\w*|adviseren|rol|zeggen"
     r"|betekenen|bijdragen|samen|participatie|vragen|aanvragen|krijgen"
     r"|ik|mij|mijn|je|jij|jullie|u)\b")
-MODAL = re.compile(r"\b(kan|kunnen|mag|mogen)\b")
-ASKS_WHAT_THE_WIJKRAAD_MAY = re.compile(r"\b(kan|kunnen|mag|mogen) (de |onze |een )?"
-                                        r"(wijkraad|wij|we)\b")
+MODALS = r"(kan|kunnen|mag|mogen)"
+MODAL = re.compile(r"\b" + MODALS + r"\b")
+ASKS_WHAT_THE_WIJKRAAD_MAY = re.compile(r"\b" + MODALS + r" (de |onze |een )?(wijkraad|wij|we)\b")
 # Questions about how things are, whoever asks: who decides, how it is that, what
 # something is, whether something is there, what the municipality does. "Wij zijn de
 # wijkraad van Carnisse. Is er bij ons een stadsmarinier actief?" asks a fact, not what the
